@@ -1,0 +1,42 @@
+{
+    'name': "Customer Quotes",
+    'version': '19.0.1.0.0',
+    'category': 'Sales/Customer Quotes',
+    'summary': "Quotes for access, articles and subscriptions, from the customer's Commercial tab",
+    'description': """
+Customer quotes ("devis") managed from the customer record
+==========================================================
+
+* A Commercial tab on the customer with the customer's quotes and an Add action.
+* Offer end date and follow-up date filled from the company settings.
+* Items (articles, access, subscriptions) with display order, quantity,
+  current price, discount amount and discount percentage.
+* Taxes and totals computed by Odoo's accounting engine.
+""",
+    'author': "Gestion clientèle",
+    'license': 'LGPL-3',
+    'depends': ['account'],
+    'data': [
+        'security/res_groups.xml',
+        'security/ir.model.access.csv',
+        'security/ir_rules.xml',
+
+        'data/ir_sequence_data.xml',
+
+        'views/customer_quote_views.xml',
+        'views/res_partner_views.xml',
+        'views/product_template_views.xml',
+        'views/res_config_settings_views.xml',
+        'views/customer_quote_menus.xml',
+    ],
+    'demo': [
+        'demo/customer_quote_demo.xml',
+    ],
+    'assets': {
+        'web.assets_tests': [
+            'gestion_clientele_quotes/static/tests/tours/*.js',
+        ],
+    },
+    'application': True,
+    'installable': True,
+}

@@ -1,0 +1,59 @@
+from odoo import api, fields, models
+
+
+class ResCompany(models.Model):
+    _inherit = 'res.company'
+
+    _check_quote_validity_days = models.Constraint(
+        'CHECK(quote_validity_days >= 0)',
+        "The offer validity of quotes cannot be a negative number of days.",
+    )
+    _check_quote_followup_days = models.Constraint(
+        'CHECK(quote_followup_days >= 0)',
+        "The follow-up delay of quotes cannot be a negative number of days.",
+    )
+
+    quote_validity_days = fields.Integer(
+        string="Offer Validity",
+        default=30,
+        help="Days between the quote date and the offer end date of new quotes.",
+    )
+    quote_followup_days = fields.Integer(
+        string="Follow-up Delay",
+        default=15,
+        help="Days between the quote date and the follow-up date of new quotes.",
+    )
+
+    # ------------------------------------------------------------
+    # CRUD METHODS
+    # ------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        companies = super().create(vals_list)
+        companies._create_customer_quote_sequence()
+        return companies
+
+    # ------------------------------------------------------------
+    # BUSINESS METHODS
+    # ------------------------------------------------------------
+
+    @api.model
+    def _setup_customer_quote_sequences(self):
+        """At install, every existing company gets its numbering."""
+        self.search([])._create_customer_quote_sequence()
+
+    def _create_customer_quote_sequence(self):
+        """Each company numbers its quotes on its own: DEV/<year>/00001."""
+        existing = self.env['ir.sequence'].sudo().search([
+            ('code', '=', 'customer.quote'),
+            ('company_id', 'in', self.ids),
+        ]).company_id
+        self.env['ir.sequence'].sudo().create([{
+            'name': f"Customer quotes — {company.name}",
+            'code': 'customer.quote',
+            'prefix': 'DEV/%(range_year)s/',
+            'use_date_range': True,
+            'padding': 5,
+            'company_id': company.id,
+        } for company in self - existing])
