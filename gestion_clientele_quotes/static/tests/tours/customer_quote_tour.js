@@ -1,0 +1,348 @@
+import { deserializeDate } from "@web/core/l10n/dates";
+import { registry } from "@web/core/registry";
+import { formatDate } from "@web/views/fields/formatters";
+import { stepUtils } from "@web_tour/tour_utils";
+
+/**
+ * The seed procedure (steps 1 to 8), in French, as a quotes user: open the
+ * customer from the app's Customers menu, Commercial tab, Ajouter, check the
+ * offer end and follow-up dates, add two items (one through autocomplete, one
+ * through "Recherche avancée..."), set their offer settings in the line dialog,
+ * save the quote and find it back on the customer's Commercial tab.
+ *
+ * Data, expected dates and screenshots come from tests/test_ui.py:
+ * - the expected dates (ISO) arrive in the cookies gcq_tour_quote_date,
+ *   gcq_tour_validity_date and gcq_tour_followup_date; the tour formats them
+ *   the way the date fields show them ("12 janv. 2027");
+ * - a step logging "gcq-screenshot:<name>" asks the test for a screenshot and
+ *   the next step waits until the test marks it taken on <body>.
+ */
+
+const CUSTOMER = "Piscine des Lilas";
+const QUOTES = ".o_field_widget[name=customer_quote_ids]";
+const LINES = ".o_field_widget[name=line_ids]";
+
+function tourCookieDate(name) {
+    const prefix = `${name}=`;
+    const cookie = document.cookie.split("; ").find((item) => item.startsWith(prefix));
+    return cookie ? formatDate(deserializeDate(decodeURIComponent(cookie.slice(prefix.length)))) : "";
+}
+
+function screenshotSteps(name, content) {
+    return [
+        {
+            content: `screenshot: ${content}`,
+            trigger: "body",
+            run() {
+                // No focus ring or open tooltip on the picture.
+                document.activeElement?.blur();
+                console.log(`gcq-screenshot:${name}`);
+            },
+        },
+        {
+            content: `screenshot taken: ${content}`,
+            trigger: `body[data-gcq-screenshot="${name}"]`,
+        },
+    ];
+}
+
+function openCommercialTabSteps() {
+    return [
+        {
+            content: "step 3: click the Commercial tab",
+            trigger: ".o_form_view .o_notebook .nav-link[name=commercial]:text(Commercial)",
+            run: "click",
+        },
+        {
+            content: "the Commercial tab is open",
+            trigger: ".o_notebook .nav-link.active[name=commercial]",
+        },
+        {
+            content: "French: the quotes section is titled 'Devis'",
+            trigger: ".o_notebook .tab-pane h4:text(Devis)",
+        },
+        {
+            content: "French: the add button reads 'Ajouter'",
+            trigger: ".o_notebook button[name=action_add_customer_quote]:contains(Ajouter)",
+        },
+        {
+            content: "French: the quotes list has the column 'Date de fin d'offre'",
+            trigger: `${QUOTES} thead th:contains("Date de fin d'offre")`,
+        },
+        {
+            content: "French: the quotes list has the column 'Date de relance'",
+            trigger: `${QUOTES} thead th:contains(Date de relance)`,
+        },
+    ];
+}
+
+function addLineSteps({ search, searchMore, product, listPrice, sequence, quantity, price, discount }) {
+    const dialog = ".modal:not(.o_inactive_modal)";
+    const steps = [
+        {
+            content: `step 6: add an item (${product})`,
+            trigger: `${LINES} .o_field_x2many_list_row_add a:contains(Ajouter une ligne)`,
+            run: "click",
+        },
+        {
+            content: "French: the line dialog shows 'Ordre d'affichage'",
+            trigger: `${dialog} .o_form_label[for^=sequence_]:contains("Ordre d'affichage")`,
+        },
+        {
+            content: "French: the line dialog shows 'Tarif actuel', 'Remise' and '% de remise'",
+            trigger: `${dialog} .o_form_label[for^=price_unit_]:contains(Tarif actuel)`,
+        },
+        {
+            trigger: `${dialog} .o_form_label[for^=discount_amount_]:contains(Remise)`,
+        },
+        {
+            trigger: `${dialog} .o_form_label[for^=discount_]:not([for^=discount_amount_]):contains(% de remise)`,
+        },
+        {
+            content: `step 6: search the item: type '${search}'`,
+            trigger: `${dialog} .o_field_widget[name=product_id] input`,
+            run: `edit ${search}`,
+        },
+    ];
+    if (searchMore) {
+        steps.push(
+            {
+                content: "step 6: open the full search ('Recherche avancée...', the binoculars)",
+                trigger: ".o-autocomplete--dropdown-menu .o_m2o_dropdown_option_search_more a:contains(Recherche avancée)",
+                run: "click",
+            },
+            {
+                content: `step 6: pick '${product}' in the list of items`,
+                trigger: `.modal .o_list_view .o_data_row .o_data_cell:contains(${product})`,
+                run: "click",
+            }
+        );
+    } else {
+        steps.push({
+            content: `step 6: pick '${product}' in the suggestions`,
+            trigger: `.o-autocomplete--dropdown-menu .o-autocomplete--dropdown-item a:contains(${product})`,
+            run: "click",
+        });
+    }
+    steps.push(
+        {
+            content: "the item is set and its current price proposed",
+            trigger: `${dialog} .o_field_widget[name=product_id] input:value(${product})`,
+        },
+        {
+            trigger: `${dialog} .o_field_widget[name=price_unit] input:value(${listPrice})`,
+        },
+        {
+            content: `step 7: display order ${sequence}`,
+            trigger: `${dialog} .o_field_widget[name=sequence] input`,
+            run: `edit ${sequence} && press Tab`,
+        },
+        {
+            content: `step 7: quantity ${quantity}`,
+            trigger: `${dialog} .o_field_widget[name=quantity] input`,
+            run: `edit ${quantity} && press Tab`,
+        },
+        {
+            content: `step 7: current price ${price}`,
+            trigger: `${dialog} .o_field_widget[name=price_unit] input`,
+            run: `edit ${price} && press Tab`,
+        }
+    );
+    if (discount.amount) {
+        steps.push(
+            {
+                content: `step 7: discount amount ${discount.amount}`,
+                trigger: `${dialog} .o_field_widget[name=discount_amount] input`,
+                run: `edit ${discount.amount} && press Tab`,
+            },
+            {
+                content: `the discount % follows: ${discount.percent}`,
+                trigger: `${dialog} .o_field_widget[name=discount] input:value(${discount.percent})`,
+            }
+        );
+    } else {
+        steps.push(
+            {
+                content: `step 7: discount % ${discount.percent}`,
+                trigger: `${dialog} .o_field_widget[name=discount] input`,
+                run: `edit ${discount.percent} && press Tab`,
+            },
+            {
+                content: `the discount amount follows: ${discount.expectedAmount}`,
+                trigger: `${dialog} .o_field_widget[name=discount_amount] input:value(${discount.expectedAmount})`,
+            }
+        );
+    }
+    steps.push(
+        {
+            content: `the subtotal is ${discount.subtotal}`,
+            trigger: `${dialog} .o_field_widget[name=price_subtotal]:contains(${discount.subtotal})`,
+        },
+        {
+            content: "step 7: OK (save the item)",
+            trigger: `${dialog} .modal-footer .o_form_button_save:contains(Enregistrer)`,
+            run: "click",
+        },
+        {
+            content: "step 8: the item is added to the quote's listing",
+            trigger: `body:not(:has(.modal)) ${LINES} .o_data_row:contains(${product})`,
+        }
+    );
+    return steps;
+}
+
+registry.category("web_tour.tours").add("gestion_clientele_quotes_tour", {
+    url: "/odoo",
+    steps: () => {
+        const expected = {
+            date: tourCookieDate("gcq_tour_quote_date"),
+            validity: tourCookieDate("gcq_tour_validity_date"),
+            followup: tourCookieDate("gcq_tour_followup_date"),
+        };
+        return [
+            {
+                content: "the expected dates were given by the test (tests/test_ui.py)",
+                trigger: "body",
+                run() {
+                    if (!expected.date || !expected.validity || !expected.followup) {
+                        throw new Error(
+                            "Missing gcq_tour_* cookies: run this tour from tests/test_ui.py."
+                        );
+                    }
+                },
+            },
+            // Steps 1-2: log in (done by the test) and open the customer.
+            ...stepUtils.goToAppSteps(
+                "gestion_clientele_quotes.menu_customer_quote_root",
+                "Open the Customer Quotes app"
+            ),
+            {
+                content: "open the app's Customers menu",
+                trigger: '.o_menu_sections [data-menu-xmlid="gestion_clientele_quotes.menu_customer_quote_customers"]',
+                run: "click",
+            },
+            {
+                content: "French: the customers view is titled 'Clients'",
+                trigger: ".o_breadcrumb .active:contains(Clients)",
+            },
+            {
+                content: `search the customer '${CUSTOMER}'`,
+                trigger: ".o_control_panel .o_searchview_input",
+                run: `edit ${CUSTOMER} && press Enter`,
+            },
+            {
+                content: `open the customer '${CUSTOMER}'`,
+                trigger: `.o_kanban_record:contains(${CUSTOMER})`,
+                run: "click",
+            },
+            {
+                content: "the customer form is open",
+                trigger: `.o_breadcrumb .active:contains(${CUSTOMER})`,
+            },
+            // Step 3: the Commercial box (tab).
+            ...openCommercialTabSteps(),
+            {
+                content: "no quote yet for this customer",
+                trigger: `${QUOTES} tbody:not(:has(.o_data_row))`,
+            },
+            // Step 4: "Ajouter".
+            {
+                content: "step 4: click 'Ajouter' in the quotes section",
+                trigger: ".o_notebook button[name=action_add_customer_quote]",
+                run: "click",
+            },
+            // Step 5: the new quote: dates and customer information.
+            {
+                content: "step 5: a new quote opens for the customer",
+                trigger: `.o_form_view .o_field_widget[name=partner_id] input:value(${CUSTOMER})`,
+            },
+            {
+                content: "step 5: the customer's email, phone and address are shown",
+                trigger: ".o_field_widget[name=partner_email]:contains(accueil@piscine-lilas.example)",
+            },
+            {
+                trigger: ".o_field_widget[name=partner_phone]:contains(+33 4 72 00 00 02)",
+            },
+            {
+                trigger: ".o_field_widget[name=partner_address]:contains(69003 Lyon)",
+            },
+            {
+                content: `step 5: the quote date is today (${expected.date})`,
+                trigger: `.o_field_widget[name=date] .o_input:text(${expected.date})`,
+            },
+            {
+                content: "French: the form shows 'Date de fin d'offre' and 'Date de relance'",
+                trigger: `.o_form_view .o_form_label[for^=validity_date_]:contains("Date de fin d'offre")`,
+            },
+            {
+                trigger: ".o_form_view .o_form_label[for^=followup_date_]:contains(Date de relance)",
+            },
+            {
+                content: `step 5: the offer end date comes from the settings (${expected.validity})`,
+                trigger: `.o_field_widget[name=validity_date] .o_input:text(${expected.validity})`,
+            },
+            {
+                content: `step 5: the follow-up date comes from the settings (${expected.followup})`,
+                trigger: `.o_field_widget[name=followup_date] .o_input:text(${expected.followup})`,
+            },
+            // Steps 6-8: two items with their offer settings.
+            ...addLineSteps({
+                search: "Pass Aquagym",
+                searchMore: false,
+                product: "Pass Aquagym annuel",
+                listPrice: "320,00",
+                sequence: "2",
+                quantity: "4",
+                price: "300,00",
+                discount: { percent: "5", expectedAmount: "60,00", subtotal: "/1\\s140,00/" },
+            }),
+            ...addLineSteps({
+                search: "Bonnet",
+                searchMore: true,
+                product: "Bonnet de bain silicone",
+                listPrice: "4,90",
+                sequence: "1",
+                quantity: "10",
+                price: "4,50",
+                discount: { amount: "3,00", percent: "6,67", subtotal: "42,00" },
+            }),
+            {
+                content: "the totals show 1 418,40 incl. tax",
+                trigger: ".o_field_widget[name=tax_totals]:contains(/1\\s418,40/)",
+            },
+            // Step 8: "Ok" validates the quote.
+            ...stepUtils.saveForm(),
+            {
+                content: "the quote got its number",
+                trigger: ".o_form_view .o_field_widget[name=name]:contains(DEV/)",
+            },
+            {
+                content: "the items are listed in display order",
+                trigger: `${LINES} .o_data_row:first:contains(Bonnet de bain silicone)`,
+            },
+            {
+                trigger: `${LINES} .o_data_row:last:contains(Pass Aquagym annuel)`,
+            },
+            ...screenshotSteps("quote_form_fr", "the saved quote with two items and totals"),
+            // Back on the customer: the new quote is in the Commercial tab.
+            {
+                content: "go back to the customer",
+                trigger: `.o_breadcrumb .breadcrumb-item a:contains(${CUSTOMER})`,
+                run: "click",
+            },
+            {
+                trigger: `.o_breadcrumb .active:contains(${CUSTOMER})`,
+            },
+            ...openCommercialTabSteps(),
+            {
+                content: "the new quote is listed on the Commercial tab",
+                trigger: `${QUOTES} .o_data_row:contains(DEV/):contains(${expected.validity}):contains(/1\\s418,40/)`,
+            },
+            {
+                content: "the customer's quote counter shows 1",
+                trigger: ".oe_stat_button[name=action_view_customer_quotes] .o_stat_value:text(1)",
+            },
+            ...screenshotSteps("commercial_tab_fr", "the customer's Commercial tab with the quote"),
+        ];
+    },
+});

@@ -1,0 +1,76 @@
+from odoo.fields import Command
+from odoo.tests import TransactionCase, new_test_user
+
+
+class CustomerQuoteCommon(TransactionCase):
+    """A leisure centre selling entries, cards, subscriptions and articles under 20 % VAT."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # Messages are asserted in English; the database may have been created in French.
+        cls.env = cls.env(context=dict(cls.env.context, lang='en_US'))
+        cls.company = cls.env.company
+        cls.company.write({'quote_validity_days': 30, 'quote_followup_days': 10})
+        cls.currency = cls.company.currency_id
+
+        cls.vat_20 = cls.env['account.tax'].create({
+            'name': "VAT 20% (test)",
+            'amount': 20.0,
+            'amount_type': 'percent',
+            'type_tax_use': 'sale',
+            'company_id': cls.company.id,
+        })
+        cls.vat_0 = cls.env['account.tax'].create({
+            'name': "VAT 0% (test)",
+            'amount': 0.0,
+            'amount_type': 'percent',
+            'type_tax_use': 'sale',
+            'company_id': cls.company.id,
+        })
+        cls.product_entry, cls.product_card, cls.product_subscription, cls.product_cap = (
+            cls.env['product.product'].create([{
+                'name': name,
+                'type': product_type,
+                'list_price': price,
+                'quote_item_kind': kind,
+                'taxes_id': [Command.set(cls.vat_20.ids)],
+            } for name, product_type, price, kind in [
+                ("Single entry", 'service', 5.50, 'access'),
+                ("10-entry card", 'service', 45.00, 'access'),
+                ("Annual subscription", 'service', 320.00, 'subscription'),
+                ("Swim cap", 'consu', 4.90, 'article'),
+            ]])
+        )
+        cls.partner = cls.env['res.partner'].create({
+            'name': "Aqua Club",
+            'email': "club@example.com",
+            'phone': "+33 4 72 00 00 01",
+            'street': "12 rue des Bains",
+            'zip': "69003",
+            'city': "Lyon",
+        })
+        cls.user_own = new_test_user(
+            cls.env, login='quote_own', name="Olivia Own",
+            groups='gestion_clientele_quotes.group_customer_quote_user',
+        )
+        cls.user_own_colleague = new_test_user(
+            cls.env, login='quote_colleague', name="Claude Colleague",
+            groups='gestion_clientele_quotes.group_customer_quote_user',
+        )
+        cls.user_all = new_test_user(
+            cls.env, login='quote_all', name="Alex All",
+            groups='gestion_clientele_quotes.group_customer_quote_user_all',
+        )
+
+    @classmethod
+    def _create_quote(cls, lines=(), **values):
+        """Create a quote; `lines` are (product, quantity, extra values) triples."""
+        return cls.env['customer.quote'].create({
+            'partner_id': cls.partner.id,
+            'line_ids': [
+                Command.create({'product_id': product.id, 'quantity': quantity, **extra})
+                for product, quantity, extra in lines
+            ],
+            **values,
+        })

@@ -1,0 +1,130 @@
+from odoo.fields import Command
+from odoo.tests import Form, tagged, users, warmup
+
+from .common import CustomerQuoteCommon
+
+
+@tagged('post_install', '-at_install')
+class TestPartnerCommercialTab(CustomerQuoteCommon):
+
+    def _add_quote_from_customer(self, partner):
+        action = partner.action_add_customer_quote()
+        self.assertEqual(action['res_model'], 'customer.quote')
+        return Form(self.env['customer.quote'].with_context(action['context']))
+
+    def test_add_quote_from_commercial_tab(self):
+        """Seed steps 3 to 8: Commercial tab → Add → dates → items → OK."""
+        quote_form = self._add_quote_from_customer(self.partner)
+        self.assertEqual(quote_form.partner_id, self.partner)
+        self.assertEqual(quote_form.partner_email, "club@example.com")
+        self.assertEqual(quote_form.partner_phone, "+33 4 72 00 00 01")
+        self.assertIn("Lyon", quote_form.partner_address)
+        self.assertTrue(quote_form.validity_date)
+        self.assertTrue(quote_form.followup_date)
+        quote_form.comment = "<p>Offer for the new season</p>"
+        with quote_form.line_ids.new() as line:
+            line.product_id = self.product_subscription
+            line.sequence = 2
+            line.quantity = 4
+            line.discount = 5
+        with quote_form.line_ids.new() as line:
+            line.product_id = self.product_cap
+            line.sequence = 1
+            line.quantity = 4
+            line.price_unit = 4.5
+            line.discount_amount = 2
+        quote = quote_form.save()
+
+        self.assertIn(quote, self.partner.customer_quote_ids)
+        self.assertEqual(self.partner.customer_quote_count, 1)
+        self.assertEqual(quote.line_ids.mapped('product_id'), self.product_cap + self.product_subscription)
+        self.assertEqual(quote.line_ids[0].price_subtotal, 16.0)
+        self.assertEqual(quote.line_ids[1].price_subtotal, 1216.0)
+        self.assertEqual(quote.amount_untaxed, 1232.0)
+        self.assertEqual(quote.amount_discount, 66.0)
+        self.assertEqual(quote.amount_total, 1478.4)
+        self.assertIn("new season", quote.comment)
+
+    def test_quote_shows_customers_other_quotes(self):
+        first = self._create_quote([(self.product_card, 1, {})])
+        second = self._create_quote([(self.product_cap, 1, {})])
+        other_partner_quote = self.env['customer.quote'].create({
+            'partner_id': self.env['res.partner'].create({'name': "Someone else"}).id,
+        })
+        self.assertEqual(second.partner_other_quote_ids, first)
+        self.assertEqual(first.partner_other_quote_ids, second)
+        self.assertFalse(other_partner_quote.partner_other_quote_ids)
+
+    def test_smart_button_lists_customer_quotes(self):
+        quotes = self._create_quote() + self._create_quote()
+        action = self.partner.action_view_customer_quotes()
+        self.assertEqual(self.env['customer.quote'].search(action['domain']), quotes)
+        self.assertEqual(self.partner.customer_quote_count, 2)
+
+    def test_modify_opens_the_quote(self):
+        quote = self._create_quote()
+        action = quote.action_open_quote()
+        self.assertEqual((action['res_model'], action['res_id']), ('customer.quote', quote.id))
+
+
+@tagged('post_install', '-at_install')
+class TestQuoteQueryCounts(CustomerQuoteCommon):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.user_own.group_ids += cls.env.ref('base.group_partner_manager')
+
+    def _lines(self, count):
+        products = [self.product_entry, self.product_card, self.product_subscription, self.product_cap]
+        return [
+            Command.create({
+                'product_id': products[index % 4].id,
+                'quantity': index + 1,
+                'discount': 5 if index % 2 else 0,
+                'sequence': index,
+            })
+            for index in range(count)
+        ]
+
+    @users('quote_own')
+    @warmup
+    def test_create_quote_with_ten_lines(self):
+        partner = self.partner.with_env(self.env)
+        with self.assertQueryCount(quote_own=QUERIES_CREATE_10_LINES):
+            quote = self.env['customer.quote'].create({
+                'partner_id': partner.id,
+                'line_ids': self._lines(10),
+            })
+            quote.env.flush_all()
+        self.assertEqual(len(quote.line_ids), 10)
+
+    @users('quote_own')
+    @warmup
+    def test_read_commercial_tab(self):
+        self.env['customer.quote'].sudo().create([
+            {'partner_id': self.partner.id, 'user_id': self.user_own.id, 'line_ids': self._lines(3)}
+            for _index in range(20)
+        ])
+        self.env.invalidate_all()
+        partner = self.partner.with_env(self.env)
+        spec = {
+            'customer_quote_count': {},
+            'customer_quote_ids': {
+                'fields': {
+                    'name': {}, 'date': {}, 'validity_date': {}, 'followup_date': {},
+                    'state': {}, 'amount_untaxed': {}, 'amount_total': {},
+                    'currency_id': {'fields': {'display_name': {}}},
+                },
+                'order': 'date desc, id desc',
+            },
+        }
+        with self.assertQueryCount(quote_own=QUERIES_READ_COMMERCIAL_TAB):
+            result = partner.web_read(spec)
+        self.assertEqual(len(result[0]['customer_quote_ids']), 20)
+        self.assertEqual(result[0]['customer_quote_count'], 20)
+
+
+# Measured budgets; a regression that adds a query per line or per quote breaks them.
+QUERIES_CREATE_10_LINES = 33
+QUERIES_READ_COMMERCIAL_TAB = 6

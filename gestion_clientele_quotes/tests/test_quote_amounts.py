@@ -1,0 +1,113 @@
+from odoo.fields import Command
+from odoo.tests import Form, tagged
+
+from .common import CustomerQuoteCommon
+
+
+@tagged('post_install', '-at_install')
+class TestQuoteAmounts(CustomerQuoteCommon):
+
+    def test_line_defaults_from_item(self):
+        quote = self._create_quote([(self.product_subscription, 2, {})])
+        line = quote.line_ids
+        self.assertEqual(line.price_unit, 320.0, "the current price is the item's sales price")
+        self.assertEqual(line.tax_ids, self.vat_20, "taxes come from the item's customer taxes")
+        self.assertIn("Annual subscription", line.name)
+        self.assertEqual(line.price_subtotal, 640.0)
+        self.assertEqual(line.price_tax, 128.0)
+        self.assertEqual(line.price_total, 768.0)
+
+    def test_price_is_a_snapshot_of_the_current_price(self):
+        quote = self._create_quote([(self.product_card, 1, {})])
+        self.product_card.list_price = 50.0
+        self.assertEqual(quote.line_ids.price_unit, 45.0, "a later price change does not alter the quote")
+
+    def test_discount_amount_kept_to_the_cent(self):
+        """3 × 33.33 with 10.00 off is 89.99 exactly, whatever the derived percentage."""
+        self.product_entry.list_price = 33.33
+        quote = self._create_quote([(self.product_entry, 3, {'discount_amount': 10.0})])
+        line = quote.line_ids
+        self.assertEqual(line.discount_amount, 10.0)
+        self.assertAlmostEqual(line.discount, 10.0 / 99.99 * 100, places=9)
+        self.assertEqual(line.price_subtotal, 89.99)
+        self.assertEqual(quote.amount_untaxed, 89.99)
+        self.assertEqual(quote.amount_discount, 10.0)
+
+    def test_discount_amount_awkward_percentage(self):
+        """A third off 1,000.00 typed as 333.33 stays 333.33 (33.333 % rounded would give 333.30)."""
+        self.product_entry.list_price = 1000.0
+        quote = self._create_quote([(self.product_entry, 1, {'discount_amount': 333.33})])
+        self.assertEqual(quote.line_ids.discount_amount, 333.33)
+        self.assertEqual(quote.line_ids.price_subtotal, 666.67)
+
+    def test_discount_percentage_gives_amount(self):
+        quote = self._create_quote([(self.product_card, 3, {'discount': 12.5})])
+        line = quote.line_ids
+        self.assertEqual(line.discount_amount, 16.88, "12.5 % of 135.00 is 16.875, rounded to 16.88")
+        self.assertEqual(line.price_subtotal, 118.12)
+        self.assertEqual(quote.amount_discount, 16.88)
+
+    def test_discount_both_ways_in_line_dialog(self):
+        self.product_entry.list_price = 33.33
+        quote_form = Form(self.env['customer.quote'])
+        quote_form.partner_id = self.partner
+        with quote_form.line_ids.new() as line:
+            line.product_id = self.product_entry
+            self.assertEqual(line.price_unit, 33.33)
+            line.quantity = 3
+            line.discount = 10.0
+            self.assertEqual(line.discount_amount, 10.0, "10 % of 99.99 rounds to 10.00")
+            line.discount_amount = 10.0
+            line.discount = 20.0
+            self.assertEqual(line.discount_amount, 20.0)
+            line.discount_amount = 25.0
+            self.assertAlmostEqual(line.discount, 25.0 / 99.99 * 100, places=9)
+            self.assertEqual(line.price_subtotal, 74.99)
+            line.quantity = 6
+            self.assertEqual(line.discount_amount, 50.0, "the percentage holds when the quantity changes")
+        quote = quote_form.save()
+        self.assertEqual(quote.line_ids.price_subtotal, 149.98)
+        self.assertEqual(quote.amount_discount, 50.0)
+
+    def test_totals_with_several_taxes(self):
+        quote = self._create_quote([
+            (self.product_card, 2, {'discount': 10}),
+            (self.product_cap, 3, {}),
+            (self.product_entry, 4, {'tax_ids': [Command.set(self.vat_0.ids)]}),
+        ])
+        self.assertEqual(quote.amount_untaxed, 81.0 + 14.70 + 22.0)
+        self.assertEqual(quote.amount_tax, 16.2 + 2.94)
+        self.assertEqual(quote.amount_total, 117.70 + 19.14)
+        self.assertEqual(quote.amount_discount, 9.0)
+        totals = quote.tax_totals
+        self.assertEqual(totals['base_amount_currency'], 117.70)
+        self.assertEqual(totals['total_amount_currency'], 136.84)
+        tax_amounts = [
+            group['tax_amount_currency']
+            for subtotal in totals['subtotals'] for group in subtotal['tax_groups']
+        ]
+        self.assertEqual(sum(tax_amounts), 19.14)
+
+    def test_fiscal_position_maps_taxes(self):
+        exempt = self.env['account.fiscal.position'].create({'name': "Tax exempt association"})
+        self.vat_0.write({
+            'fiscal_position_ids': [Command.link(exempt.id)],
+            'original_tax_ids': [Command.link(self.vat_20.id)],
+        })
+        self.partner.property_account_position_id = exempt
+        quote = self._create_quote([(self.product_card, 1, {})])
+        self.assertEqual(quote.fiscal_position_id, exempt)
+        self.assertEqual(quote.line_ids.tax_ids, self.vat_0)
+        self.assertEqual(quote.amount_tax, 0.0)
+        self.assertEqual(quote.amount_total, 45.0)
+
+    def test_line_order_follows_display_order(self):
+        quote = self._create_quote([
+            (self.product_cap, 1, {'sequence': 30}),
+            (self.product_card, 1, {'sequence': 10}),
+            (self.product_entry, 1, {'sequence': 20}),
+        ])
+        self.assertEqual(
+            quote.line_ids.mapped('product_id'),
+            self.product_card + self.product_entry + self.product_cap,
+        )

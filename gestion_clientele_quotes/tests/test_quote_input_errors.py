@@ -1,0 +1,101 @@
+from datetime import date
+
+from odoo.exceptions import ValidationError
+from odoo.fields import Command
+from odoo.tests import Form, tagged
+
+from .common import CustomerQuoteCommon
+
+
+@tagged('post_install', '-at_install')
+class TestQuoteInputErrors(CustomerQuoteCommon):
+    """Careless or hostile input is refused with a clear message and leaves the quote as it was."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.quote = cls._create_quote([(cls.product_card, 2, {'discount': 10})], date='2026-04-01')
+        cls.line = cls.quote.line_ids
+
+    def _snapshot(self):
+        self.env.invalidate_all()
+        return (
+            self.quote.read(['date', 'validity_date', 'followup_date', 'amount_untaxed', 'amount_total'])[0],
+            self.line.read(['quantity', 'price_unit', 'discount', 'discount_amount', 'price_subtotal'])[0],
+            self.env['customer.quote.line'].search_count([]),
+        )
+
+    def _assert_refused(self, values, message, record=None):
+        record = record or self.line
+        before = self._snapshot()
+        with self.assertRaisesRegex(ValidationError, message):
+            with self.env.cr.savepoint():
+                record.write(values)
+                record.env.flush_all()
+        self.assertEqual(self._snapshot(), before, "nothing changed")
+
+    def test_negative_quantity(self):
+        self._assert_refused({'quantity': -1}, "quantity of “10-entry card” cannot be negative")
+
+    def test_negative_price(self):
+        self._assert_refused({'price_unit': -45}, "current price of “10-entry card” cannot be negative")
+
+    def test_negative_discount(self):
+        self._assert_refused({'discount': -5}, "discount on “10-entry card” cannot be negative")
+
+    def test_negative_discount_amount(self):
+        self._assert_refused({'discount_amount': -5}, "discount on “10-entry card” cannot be negative")
+
+    def test_discount_over_100_percent(self):
+        self._assert_refused({'discount': 100.5}, "cannot exceed 100%")
+
+    def test_discount_above_gross_amount(self):
+        self._assert_refused({'discount_amount': 90.01}, r"cannot exceed quantity × current price")
+
+    def test_full_discount_is_allowed(self):
+        self.line.discount_amount = 90.0
+        self.assertEqual(self.line.discount, 100.0)
+        self.assertEqual(self.line.price_subtotal, 0.0)
+
+    def test_offer_end_before_quote_date(self):
+        self._assert_refused(
+            {'validity_date': date(2026, 3, 31)}, "offer end date .* cannot be before its quote date",
+            record=self.quote)
+
+    def test_followup_before_quote_date(self):
+        self._assert_refused(
+            {'followup_date': date(2026, 3, 1)}, "follow-up date .* cannot be before its quote date",
+            record=self.quote)
+
+    def test_new_quote_with_bad_line_creates_nothing(self):
+        quotes_before = self.env['customer.quote'].search_count([])
+        with self.assertRaisesRegex(ValidationError, "quantity of “Swim cap” cannot be negative"):
+            with self.env.cr.savepoint():
+                self._create_quote([
+                    (self.product_card, 1, {}),
+                    (self.product_cap, -3, {}),
+                ])
+        self.assertEqual(self.env['customer.quote'].search_count([]), quotes_before)
+
+    def test_discount_above_gross_in_line_dialog(self):
+        quote_form = Form(self.quote)
+        with quote_form.line_ids.edit(0) as line:
+            with self.assertRaisesRegex(ValidationError, "cannot exceed quantity × current price"):
+                line.discount_amount = 500.0
+            line.discount_amount = 9.0
+        self.assertEqual(self.line.discount_amount, 9.0)
+
+    def test_error_is_translated(self):
+        self.env['res.lang']._activate_lang('fr_FR')
+        self.env['ir.module.module']._load_module_terms(['gestion_clientele_quotes'], ['fr_FR'], overwrite=True)
+        line_fr = self.line.with_context(lang='fr_FR')
+        with self.assertRaisesRegex(ValidationError, "ne peut pas être négative"):
+            with self.env.cr.savepoint():
+                line_fr.write({'quantity': -1})
+                line_fr.env.flush_all()
+
+    def test_lines_keep_quote_consistent(self):
+        """A valid edit after a refused one goes through."""
+        self._assert_refused({'quantity': -1}, "cannot be negative")
+        self.quote.write({'line_ids': [Command.update(self.line.id, {'quantity': 3})]})
+        self.assertEqual(self.quote.amount_untaxed, 121.5)

@@ -1,0 +1,185 @@
+import base64
+import json
+import os
+import pathlib
+import re
+import threading
+from datetime import timedelta
+from unittest.mock import patch
+
+from odoo import fields
+from odoo.fields import Command
+from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests.common import ChromeBrowser
+
+# A tour step logs this prefix followed by a name to ask for a screenshot.
+SCREENSHOT_SIGNAL = 'gcq-screenshot:'
+SCREENSHOT_DIR = pathlib.Path(__file__).resolve().parents[2] / 'docs' / 'screenshots'
+
+
+@tagged('post_install', '-at_install')
+class TestCustomerQuoteTour(HttpCase):
+    """The seed procedure, steps 1 to 8, in French in Chromium (static/tests/tours/customer_quote_tour.js)."""
+
+    # Tall enough for the customer's Commercial tab and the quote totals to fit the screenshots.
+    browser_size = '1366x1000'
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env['res.lang']._activate_lang('fr_FR')
+        cls.env['ir.module.module']._load_module_terms(['gestion_clientele_quotes'], ['fr_FR'], overwrite=True)
+
+        cls.company = cls.env.company
+        cls.company.write({
+            'name': "Centre Aquatique du Rhône",
+            'quote_validity_days': 45,
+            'quote_followup_days': 12,
+        })
+        # A fresh database is in USD; the screenshots look French in EUR. The
+        # currency cannot change once the company has journal items (demo data).
+        if not cls.env['account.move.line'].search_count([('company_id', '=', cls.company.id)], limit=1):
+            cls.env.ref('base.EUR').active = True
+            cls.company.currency_id = cls.env.ref('base.EUR')
+        cls.vat_20 = cls.env['account.tax'].create({
+            'name': "TVA 20 %",
+            'amount': 20.0,
+            'amount_type': 'percent',
+            'type_tax_use': 'sale',
+            'company_id': cls.company.id,
+            'tax_group_id': cls.env['account.tax.group'].create({
+                'name': "TVA 20 %",
+                'company_id': cls.company.id,
+            }).id,
+        })
+        cls.product_entry, cls.product_yearly, cls.product_monthly, cls.product_cap = (
+            cls.env['product.product'].create([{
+                'name': name,
+                'type': product_type,
+                'list_price': price,
+                'quote_item_kind': kind,
+                'taxes_id': [Command.set(cls.vat_20.ids)],
+            } for name, product_type, price, kind in [
+                ("Entrée piscine adulte", 'service', 5.50, 'access'),
+                ("Pass Aquagym annuel", 'service', 320.00, 'subscription'),
+                ("Pass Aquagym mensuel", 'service', 35.00, 'subscription'),
+                ("Bonnet de bain silicone", 'consu', 4.90, 'article'),
+            ]])
+        )
+        cls.partner = cls.env['res.partner'].create({
+            'name': "Piscine des Lilas",
+            'is_company': True,
+            'email': "accueil@piscine-lilas.example",
+            'phone': "+33 4 72 00 00 02",
+            'street': "12 rue des Bains",
+            'zip': "69003",
+            'city': "Lyon",
+            'country_id': cls.env.ref('base.fr').id,
+        })
+        cls.user = new_test_user(
+            cls.env, login='tour_quote_user', name="Camille Martin",
+            groups='gestion_clientele_quotes.group_customer_quote_user,base.group_partner_manager',
+            lang='fr_FR', tz='Europe/Paris',
+        )
+
+    def _screenshot_hook(self, taken):
+        """Patch the test browser so that a tour's screenshot signal captures the page.
+
+        The capture is answered asynchronously (we are on the browser's event
+        thread): once it is in, the page gets body[data-gcq-screenshot=name],
+        which the tour waits for. `taken` maps each name to its PNG bytes, or to
+        the error that prevented it. The PNGs go to docs/screenshots/ only when
+        GCQ_SCREENSHOTS=1, so that test runs do not write into the repository.
+        """
+        handle_console = ChromeBrowser._handle_console
+        save = os.environ.get('GCQ_SCREENSHOTS') == '1'
+        lock = threading.Lock()
+
+        def _handle_console(browser, type, args=None, stackTrace=None, **kw):
+            handle_console(browser, type, args=args, stackTrace=stackTrace, **kw)
+            message = str(browser._from_remoteobject(args[0])) if type == 'log' and args else ''
+            name = message.removeprefix(SCREENSHOT_SIGNAL)
+            if name == message or not re.fullmatch(r'\w+', name):
+                return
+
+            def done(future):
+                try:
+                    result = base64.b64decode(future.result()['data'])
+                    if save:
+                        SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+                        (SCREENSHOT_DIR / f'{name}.png').write_bytes(result)
+                except Exception as error:  # reported by the test: raising here would only be logged
+                    result = error
+                with lock:
+                    taken[name] = result
+                browser._websocket_send('Runtime.evaluate', params={
+                    'expression': f'document.body.dataset.gcqScreenshot = {json.dumps(name)};',
+                })
+
+            browser._websocket_send(
+                'Page.captureScreenshot', params={'format': 'png'}, with_future=True,
+            ).add_done_callback(done)
+
+        return patch.object(ChromeBrowser, '_handle_console', _handle_console)
+
+    def test_customer_quote_tour(self):
+        today = fields.Date.context_today(self.env['customer.quote'].with_context(tz=self.user.tz))
+        validity_date = today + timedelta(days=45)
+        followup_date = today + timedelta(days=12)
+        taken = {}
+
+        with self._screenshot_hook(taken):
+            self.start_tour(
+                '/odoo', 'gestion_clientele_quotes_tour', login='tour_quote_user',
+                cookies={
+                    'gcq_tour_quote_date': today.isoformat(),
+                    'gcq_tour_validity_date': validity_date.isoformat(),
+                    'gcq_tour_followup_date': followup_date.isoformat(),
+                },
+                timeout=120,
+            )
+
+        quote = self.env['customer.quote'].search([('partner_id', '=', self.partner.id)])
+        self.assertEqual(len(quote), 1, "the tour creates exactly one quote for the customer")
+        self.assertRecordValues(quote, [{
+            'partner_id': self.partner.id,
+            'user_id': self.user.id,
+            'state': 'draft',
+            'date': today,
+            'validity_date': validity_date,
+            'followup_date': followup_date,
+            'amount_untaxed': 1182.00,
+            'amount_discount': 63.00,
+            'amount_tax': 236.40,
+            'amount_total': 1418.40,
+        }])
+        self.assertTrue(quote.name.startswith(f'DEV/{today.year}/'), quote.name)
+        # Cap: 10 × 4.50 = 45.00 − 3.00 = 42.00; the % is the unrounded 3 / 45.
+        # Pass: 4 × 300.00 = 1200.00 − 5 % (60.00) = 1140.00. VAT 20 % of 1182.00 = 236.40.
+        self.assertRecordValues(quote.line_ids, [{
+            'product_id': self.product_cap.id,
+            'sequence': 1,
+            'quantity': 10.0,
+            'price_unit': 4.50,
+            'discount_amount': 3.00,
+            'tax_ids': self.vat_20.ids,
+            'price_subtotal': 42.00,
+            'price_total': 50.40,
+        }, {
+            'product_id': self.product_yearly.id,
+            'sequence': 2,
+            'quantity': 4.0,
+            'price_unit': 300.00,
+            'discount_amount': 60.00,
+            'tax_ids': self.vat_20.ids,
+            'price_subtotal': 1140.00,
+            'price_total': 1368.00,
+        }])
+        self.assertAlmostEqual(quote.line_ids[0].discount, 100 * 3 / 45, places=9)
+        self.assertEqual(quote.line_ids[1].discount, 5.0)
+        self.assertEqual(self.partner.customer_quote_ids, quote)
+
+        self.assertEqual(set(taken), {'quote_form_fr', 'commercial_tab_fr'})
+        for name, png in taken.items():
+            self.assertIsInstance(png, bytes, f"screenshot {name} failed: {png}")
+            self.assertTrue(png.startswith(b'\x89PNG\r\n\x1a\n'), f"screenshot {name} is not a PNG")
