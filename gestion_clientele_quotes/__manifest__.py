@@ -21,7 +21,12 @@ Customer quotes ("devis") managed from the customer record
         'security/ir.model.access.csv',
         'security/ir_rules.xml',
 
+        'report/ir_actions_report.xml',
+        'report/ir_actions_report_templates.xml',
+
+        'data/ir_cron.xml',
         'data/ir_sequence_data.xml',
+        'data/mail_template_data.xml',
 
         'views/customer_quote_views.xml',
         'views/res_partner_views.xml',

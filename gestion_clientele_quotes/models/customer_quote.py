@@ -2,7 +2,8 @@ from collections import defaultdict
 from datetime import timedelta
 
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_date
 
 QUOTE_STATES = [
     ('draft', "Draft"),
@@ -12,6 +13,12 @@ QUOTE_STATES = [
     ('expired', "Expired"),
     ('cancelled', "Cancelled"),
 ]
+
+# What an accepted quote no longer lets anyone change.
+LOCKED_FIELDS = {
+    'partner_id', 'company_id', 'date', 'validity_date', 'followup_date',
+    'line_ids', 'fiscal_position_id',
+}
 
 
 class CustomerQuote(models.Model):
@@ -167,12 +174,16 @@ class CustomerQuote(models.Model):
             if quote.validity_date and quote.validity_date < quote.date:
                 raise ValidationError(_(
                     "The offer end date of %(quote)s (%(end)s) cannot be before its quote date (%(date)s).",
-                    quote=quote.name, end=quote.validity_date, date=quote.date,
+                    quote=quote.name,
+                    end=format_date(self.env, quote.validity_date),
+                    date=format_date(self.env, quote.date),
                 ))
             if quote.followup_date and quote.followup_date < quote.date:
                 raise ValidationError(_(
                     "The follow-up date of %(quote)s (%(followup)s) cannot be before its quote date (%(date)s).",
-                    quote=quote.name, followup=quote.followup_date, date=quote.date,
+                    quote=quote.name,
+                    followup=format_date(self.env, quote.followup_date),
+                    date=format_date(self.env, quote.date),
                 ))
 
     # ------------------------------------------------------------
@@ -190,9 +201,93 @@ class CustomerQuote(models.Model):
                 ) or _("New")
         return super().create(vals_list)
 
+    def write(self, vals):
+        if LOCKED_FIELDS.intersection(vals):
+            self._check_not_locked()
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_draft_or_cancelled(self):
+        if quotes := self.filtered(lambda quote: quote.state not in ('draft', 'cancelled')):
+            raise UserError(_(
+                "Only draft or cancelled quotes can be deleted; cancel %(quotes)s first.",
+                quotes=", ".join(quotes.mapped('name')),
+            ))
+
     # ------------------------------------------------------------
     # ACTION METHODS
     # ------------------------------------------------------------
+
+    def action_send(self):
+        """Open the email composer on the quote template, the PDF attached."""
+        self._check_state(('draft', 'sent'), _("Send by Email"))
+        if missing := self.partner_id.filtered(lambda partner: not partner.email):
+            raise UserError(_(
+                "Add an email address to %(customers)s before sending the quote by email.",
+                customers=", ".join(missing.mapped('display_name')),
+            ))
+        template = self.env.ref('gestion_clientele_quotes.mail_template_customer_quote', raise_if_not_found=False)
+        return {
+            'name': _("Send Quote"),
+            'type': 'ir.actions.act_window',
+            'res_model': 'mail.compose.message',
+            'views': [(False, 'form')],
+            'target': 'new',
+            'context': {
+                'default_model': 'customer.quote',
+                'default_res_ids': self.ids,
+                'default_template_id': template.id if template else False,
+                'default_composition_mode': 'comment',
+                'default_email_layout_xmlid': 'mail.mail_notification_layout_with_responsible_signature',
+                'email_notification_allow_footer': True,
+                'hide_mail_template_management_options': True,
+                'force_email': True,
+                'mark_quote_as_sent': True,
+            },
+        }
+
+    def action_print(self):
+        return self.env.ref('gestion_clientele_quotes.action_report_customer_quote').report_action(self)
+
+    def action_mark_sent(self):
+        """For quotes handed over on paper."""
+        self._check_state(('draft',), _("Mark as Sent"))
+        self.write({'state': 'sent'})
+        return True
+
+    def action_accept(self):
+        self._check_state(('draft', 'sent'), _("Accept"))
+        self.write({'state': 'accepted'})
+        return True
+
+    def action_refuse(self):
+        self._check_state(('draft', 'sent'), _("Refuse"))
+        self.write({'state': 'refused'})
+        return True
+
+    def action_cancel(self):
+        self._check_state(('draft', 'sent'), _("Cancel"))
+        self.write({'state': 'cancelled'})
+        return True
+
+    def action_draft(self):
+        self._check_state(('cancelled', 'refused', 'expired'), _("Reset to Draft"))
+        today = fields.Date.context_today(self)
+        for quote in self:
+            vals = {'state': 'draft'}
+            # A reopened offer whose end date has passed gets a new validity, or tonight's expiry would close it again.
+            if quote.validity_date and quote.validity_date < today:
+                vals.update(
+                    validity_date=today + timedelta(days=quote.company_id.quote_validity_days),
+                    followup_date=today + timedelta(days=quote.company_id.quote_followup_days),
+                )
+            quote.write(vals)
+        return True
+
+    def action_delete(self):
+        """The Delete button of the customer's Commercial tab rows."""
+        self.unlink()
+        return True
 
     def action_open_quote(self):
         """Open the quote in its own form, from a row of the customer's Commercial tab."""
@@ -209,6 +304,47 @@ class CustomerQuote(models.Model):
     # BUSINESS METHODS
     # ------------------------------------------------------------
 
+    @api.model
+    def _cron_expire_quotes(self, batch_size=1000):
+        """Mark open quotes whose offer has ended as expired, one committed batch at a time."""
+        domain = [
+            ('state', 'in', ('draft', 'sent')),
+            ('validity_date', '<', fields.Date.context_today(self)),
+        ]
+        IrCron = self.env['ir.cron']
+        IrCron._commit_progress(remaining=self.search_count(domain))
+        while quotes := self.search(domain, limit=batch_size, order='id'):
+            quotes._expire()
+            if not IrCron._commit_progress(len(quotes)):
+                break
+
+    def _expire(self):
+        self.with_context(tracking_disable=True).write({'state': 'expired'})
+        self._message_log_batch({
+            quote.id: _(
+                "The offer ended on %(date)s: the quote has expired.",
+                date=format_date(self.env, quote.validity_date),
+            )
+            for quote in self
+        })
+
+    def _check_state(self, allowed_states, action_label):
+        if wrong := self.filtered(lambda quote: quote.state not in allowed_states):
+            labels = dict(self._fields['state']._description_selection(self.env))
+            raise UserError(_(
+                "“%(action)s” is only possible for quotes in state %(allowed)s, not for %(quotes)s.",
+                action=action_label,
+                allowed=", ".join(labels[state] for state in allowed_states),
+                quotes=", ".join(f"{quote.name} ({labels[quote.state]})" for quote in wrong),
+            ))
+
+    def _check_not_locked(self):
+        if accepted := self.filtered(lambda quote: quote.state == 'accepted'):
+            raise UserError(_(
+                "%(quotes)s has been accepted: its customer, dates and lines can no longer be changed.",
+                quotes=", ".join(accepted.mapped('name')),
+            ))
+
     def _date_after(self, days):
         self.ensure_one()
         return self.date and self.date + timedelta(days=days)
@@ -224,3 +360,16 @@ class CustomerQuote(models.Model):
             currency=self.currency_id or self.company_id.currency_id,
             company=self.company_id,
         )
+
+    def _get_report_base_filename(self):
+        self.ensure_one()
+        return _("Quote - %(number)s", number=self.name)
+
+    # ------------------------------------------------------------
+    # MAIL
+    # ------------------------------------------------------------
+
+    def message_post(self, **kwargs):
+        if self.env.context.get('mark_quote_as_sent'):
+            self.filtered(lambda quote: quote.state == 'draft').write({'state': 'sent'})
+        return super().message_post(**kwargs)

@@ -153,6 +153,25 @@ class CustomerQuoteLine(models.Model):
         self.discount = self._discount_from_amount()
 
     # ------------------------------------------------------------
+    # CRUD METHODS
+    # ------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env['customer.quote'].browse(
+            {vals['quote_id'] for vals in vals_list if vals.get('quote_id')}
+        )._check_not_locked()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.quote_id._check_not_locked()
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_accepted_quote(self):
+        self.quote_id._check_not_locked()
+
+    # ------------------------------------------------------------
     # BUSINESS METHODS
     # ------------------------------------------------------------
 

@@ -64,6 +64,13 @@ class CustomerQuoteCommon(TransactionCase):
         )
 
     @classmethod
+    def _load_french(cls):
+        """French next to English, with the add-on's own French terms."""
+        for code in ('en_US', 'fr_FR'):
+            cls.env['res.lang']._activate_lang(code)
+        cls.env['ir.module.module']._load_module_terms(['gestion_clientele_quotes'], ['fr_FR'], overwrite=True)
+
+    @classmethod
     def _create_quote(cls, lines=(), **values):
         """Create a quote; `lines` are (product, quantity, extra values) triples."""
         return cls.env['customer.quote'].create({

@@ -86,8 +86,7 @@ class TestQuoteInputErrors(CustomerQuoteCommon):
         self.assertEqual(self.line.discount_amount, 9.0)
 
     def test_error_is_translated(self):
-        self.env['res.lang']._activate_lang('fr_FR')
-        self.env['ir.module.module']._load_module_terms(['gestion_clientele_quotes'], ['fr_FR'], overwrite=True)
+        self._load_french()
         line_fr = self.line.with_context(lang='fr_FR')
         with self.assertRaisesRegex(ValidationError, "ne peut pas être négative"):
             with self.env.cr.savepoint():
