@@ -29,9 +29,12 @@ Customer quotes ("devis") managed from the customer record
         'data/mail_template_data.xml',
 
         'views/customer_quote_views.xml',
+        'views/customer_quote_template_views.xml',
         'views/res_partner_views.xml',
         'views/product_template_views.xml',
         'views/res_config_settings_views.xml',
+        'wizard/customer_quote_transfer_views.xml',
+
         'views/customer_quote_menus.xml',
     ],
     'demo': [

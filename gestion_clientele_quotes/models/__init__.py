@@ -1,6 +1,8 @@
 from . import (
     customer_quote,
     customer_quote_line,
+    customer_quote_template,
+    customer_quote_template_line,
     ir_actions_report,
     product_template,
     res_company,

@@ -3,7 +3,8 @@ from datetime import timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import format_date
+from odoo.fields import Command
+from odoo.tools import SQL, format_date
 
 QUOTE_STATES = [
     ('draft', "Draft"),
@@ -71,6 +72,11 @@ class CustomerQuote(models.Model):
         copy=False, index=True, tracking=True,
         help="Day on which the customer should be contacted again about this quote.")
 
+    template_id = fields.Many2one(
+        comodel_name='customer.quote.template',
+        string="Quote Template",
+        index='btree_not_null', copy=False, check_company=True,
+        help="The template this quote was transferred from.")
     comment = fields.Html(
         string="Comment",
         help="Shown to the customer on the quote document and in its email.")
@@ -192,14 +198,19 @@ class CustomerQuote(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        # Numbers are drawn per (company, date) group, one query per group whatever its size.
+        to_number = defaultdict(list)
         for vals in vals_list:
             if vals.get('name', _("New")) == _("New"):
                 company = self.env['res.company'].browse(vals.get('company_id')) or self.env.company
-                vals['name'] = self.env['ir.sequence'].with_company(company).next_by_code(
-                    'customer.quote',
-                    sequence_date=vals.get('date') or fields.Date.context_today(self),
-                ) or _("New")
-        return super().create(vals_list)
+                quote_date = fields.Date.to_date(vals.get('date')) or fields.Date.context_today(self)
+                to_number[company, quote_date].append(vals)
+        for (company, quote_date), group in to_number.items():
+            for vals, name in zip(group, self._next_numbers(company, quote_date, len(group)), strict=True):
+                vals['name'] = name
+        # Lines created with their quote are allowed even for a quote created as accepted (imports).
+        quotes = super(CustomerQuote, self.with_context(creating_customer_quotes=True)).create(vals_list)
+        return quotes.with_env(self.env)
 
     def write(self, vals):
         if LOCKED_FIELDS.intersection(vals):
@@ -284,6 +295,27 @@ class CustomerQuote(models.Model):
             quote.write(vals)
         return True
 
+    def action_save_as_template(self):
+        """Keep this quote's lines and comment as a template for the next ones."""
+        self.ensure_one()
+        template = self.env['customer.quote.template'].create({
+            'name': _("%(quote)s – %(customer)s", quote=self.name, customer=self.partner_id.display_name),
+            'company_id': self.company_id.id,
+            'comment': self.comment,
+            'line_ids': [
+                Command.create({
+                    'sequence': line.sequence,
+                    'product_id': line.product_id.id,
+                    'name': line.name,
+                    'quantity': line.quantity,
+                    'price_unit': line.price_unit,
+                    'discount': line.discount,
+                })
+                for line in self.line_ids
+            ],
+        })
+        return template._get_records_action(name=_("Quote Template"))
+
     def action_delete(self):
         """The Delete button of the customer's Commercial tab rows."""
         self.unlink()
@@ -344,6 +376,32 @@ class CustomerQuote(models.Model):
                 "%(quotes)s has been accepted: its customer, dates and lines can no longer be changed.",
                 quotes=", ".join(accepted.mapped('name')),
             ))
+
+    @api.model
+    def _next_numbers(self, company, quote_date, count):
+        """`count` consecutive numbers of the company's quote sequence for `quote_date`."""
+        sequence = self.env['ir.sequence'].sudo().search([
+            ('code', '=', 'customer.quote'),
+            ('company_id', 'in', (company.id, False)),
+        ], order='company_id', limit=1)
+        if not sequence:
+            return [_("New")] * count
+        if count == 1 or sequence.implementation != 'standard':
+            return [sequence._next(sequence_date=quote_date) for _index in range(count)]
+        # A standard ir.sequence is a PostgreSQL sequence (one per year with date ranges):
+        # draw the whole batch from it at once instead of one nextval() per quote.
+        pg_sequence = f'ir_sequence_{sequence.id:03d}'
+        if sequence.use_date_range:
+            date_range = self.env['ir.sequence.date_range'].sudo().search([
+                ('sequence_id', '=', sequence.id),
+                ('date_from', '<=', quote_date),
+                ('date_to', '>=', quote_date),
+            ], limit=1) or sequence._create_date_range_seq(quote_date)
+            pg_sequence = f'ir_sequence_{sequence.id:03d}_{date_range.id:03d}'
+            sequence = sequence.with_context(
+                ir_sequence_date_range=date_range.date_from, ir_sequence_date=quote_date)
+        self.env.cr.execute(SQL("SELECT nextval(%s) FROM generate_series(1, %s)", pg_sequence, count))
+        return [sequence.get_next_char(number) for number in sorted(row[0] for row in self.env.cr.fetchall())]
 
     def _date_after(self, days):
         self.ensure_one()

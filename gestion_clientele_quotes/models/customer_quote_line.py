@@ -158,9 +158,10 @@ class CustomerQuoteLine(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        self.env['customer.quote'].browse(
-            {vals['quote_id'] for vals in vals_list if vals.get('quote_id')}
-        )._check_not_locked()
+        if not self.env.context.get('creating_customer_quotes'):
+            self.env['customer.quote'].browse(
+                {vals['quote_id'] for vals in vals_list if vals.get('quote_id')}
+            )._check_not_locked()
         return super().create(vals_list)
 
     def write(self, vals):

@@ -42,6 +42,34 @@ class ResPartner(models.Model):
             'context': {'default_partner_id': self.id},
         }
 
+    def action_transfer_quote_template(self):
+        """The Commercial tab's Transfer: pick a quote template and add a quote built from it."""
+        self.ensure_one()
+        if not self.env['customer.quote.template'].search_count(
+            [('company_id', 'in', (False, self.env.company.id))], limit=1,
+        ):
+            return {
+                'type': 'ir.actions.client',
+                'tag': 'display_notification',
+                'params': {
+                    'type': 'warning',
+                    'title': _("No quote template yet"),
+                    'message': _("Transfer copies a quote template to the customer: create one first in %s."),
+                    'links': [{
+                        'label': _("Customer Quotes ▸ Configuration ▸ Quote Templates"),
+                        'url': '/odoo/action-gestion_clientele_quotes.customer_quote_template_action',
+                    }],
+                },
+            }
+        return {
+            'type': 'ir.actions.act_window',
+            'name': _("Transfer a Quote Template"),
+            'res_model': 'customer.quote.transfer',
+            'views': [(False, 'form')],
+            'target': 'new',
+            'context': {'default_partner_ids': self.ids},
+        }
+
     def action_view_customer_quotes(self):
         self.ensure_one()
         action = self.env['ir.actions.act_window']._for_xml_id(

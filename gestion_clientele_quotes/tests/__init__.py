@@ -1,11 +1,15 @@
 from . import (
+    test_demo_data,
     test_partner_commercial_tab,
     test_quote_amounts,
     test_quote_dates,
+    test_quote_expiry,
     test_quote_input_errors,
+    test_quote_lifecycle,
     test_quote_mail,
     test_quote_numbering,
     test_quote_report,
     test_quote_security,
+    test_quote_template,
     test_ui,
 )

@@ -151,3 +151,11 @@ class TestQuoteLifecycle(CustomerQuoteCommon):
         action = self.quote.action_print()
         self.assertEqual(action['report_name'], 'gestion_clientele_quotes.report_customer_quote')
         self.assertEqual(action['context']['active_ids'], self.quote.ids)
+
+    def test_accepted_quote_can_be_imported_with_its_lines(self):
+        quote = self._create_quote([(self.product_cap, 2, {})], state='accepted')
+        self.assertEqual(quote.state, 'accepted')
+        self.assertEqual(quote.amount_untaxed, 9.8)
+        with self.assertRaisesRegex(UserError, "has been accepted"):
+            with self.env.cr.savepoint():
+                self.env['customer.quote.line'].create({'quote_id': quote.id, 'product_id': self.product_cap.id})

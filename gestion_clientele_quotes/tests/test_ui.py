@@ -19,7 +19,7 @@ SCREENSHOT_DIR = pathlib.Path(__file__).resolve().parents[2] / 'docs' / 'screens
 
 @tagged('post_install', '-at_install')
 class TestCustomerQuoteTour(HttpCase):
-    """The seed procedure, steps 1 to 8, in French in Chromium (static/tests/tours/customer_quote_tour.js)."""
+    """The seed procedure, steps 1 to 8 and 10, in French in Chromium (static/tests/tours/customer_quote_tour.js)."""
 
     # Tall enough for the customer's Commercial tab and the quote totals to fit the screenshots.
     browser_size = '1366x1000'
@@ -76,6 +76,24 @@ class TestCustomerQuoteTour(HttpCase):
             'city': "Lyon",
             'country_id': cls.env.ref('base.fr').id,
         })
+        # Step 10: the template transferred from the Commercial tab. Its lines are
+        # made out of display order; the entry has no fixed price (current price),
+        # the monthly pass a fixed one.
+        cls.template = cls.env['customer.quote.template'].create({
+            'name': "Offre saison club",
+            'validity_days': 30,
+            'comment': "<p>Tarif réservé aux clubs affiliés, valable toute la saison.</p>",
+            'line_ids': [
+                Command.create({'sequence': 2, 'product_id': cls.product_entry.id, 'quantity': 50, 'discount': 10}),
+                Command.create({'sequence': 1, 'product_id': cls.product_monthly.id, 'quantity': 12,
+                                'price_unit': 30.00}),
+                Command.create({'sequence': 3, 'product_id': cls.product_cap.id, 'quantity': 20}),
+            ],
+        })
+        # Prices change after the template was made: the transfer takes the
+        # current price on the day, unless the template line fixes it.
+        cls.product_entry.list_price = 6.00
+        cls.product_monthly.list_price = 38.00
         cls.user = new_test_user(
             cls.env, login='tour_quote_user', name="Camille Martin",
             groups='gestion_clientele_quotes.group_customer_quote_user,base.group_partner_manager',
@@ -126,6 +144,7 @@ class TestCustomerQuoteTour(HttpCase):
         today = fields.Date.context_today(self.env['customer.quote'].with_context(tz=self.user.tz))
         validity_date = today + timedelta(days=45)
         followup_date = today + timedelta(days=12)
+        transfer_validity_date = today + timedelta(days=30)  # the template's, not the company's 45
         taken = {}
 
         with self._screenshot_hook(taken):
@@ -135,14 +154,17 @@ class TestCustomerQuoteTour(HttpCase):
                     'gcq_tour_quote_date': today.isoformat(),
                     'gcq_tour_validity_date': validity_date.isoformat(),
                     'gcq_tour_followup_date': followup_date.isoformat(),
+                    'gcq_tour_transfer_validity_date': transfer_validity_date.isoformat(),
                 },
                 timeout=120,
             )
 
-        quote = self.env['customer.quote'].search([('partner_id', '=', self.partner.id)])
-        self.assertEqual(len(quote), 1, "the tour creates exactly one quote for the customer")
+        quotes = self.env['customer.quote'].search([('partner_id', '=', self.partner.id)], order='id')
+        self.assertEqual(len(quotes), 2, "the tour adds one quote to the customer, then transfers one")
+        quote, transferred = quotes
         self.assertRecordValues(quote, [{
             'partner_id': self.partner.id,
+            'template_id': False,
             'user_id': self.user.id,
             'state': 'draft',
             'date': today,
@@ -177,9 +199,59 @@ class TestCustomerQuoteTour(HttpCase):
         }])
         self.assertAlmostEqual(quote.line_ids[0].discount, 100 * 3 / 45, places=9)
         self.assertEqual(quote.line_ids[1].discount, 5.0)
-        self.assertEqual(self.partner.customer_quote_ids, quote)
 
-        self.assertEqual(set(taken), {'quote_form_fr', 'commercial_tab_fr'})
+        # Step 10: the quote transferred from the template "Offre saison club".
+        self.assertRecordValues(transferred, [{
+            'partner_id': self.partner.id,
+            'user_id': self.user.id,
+            'template_id': self.template.id,
+            'state': 'draft',
+            'date': today,
+            'validity_date': transfer_validity_date,
+            'followup_date': followup_date,
+            'amount_untaxed': 728.00,
+            'amount_discount': 30.00,
+            'amount_tax': 145.60,
+            'amount_total': 873.60,
+        }])
+        self.assertTrue(transferred.name.startswith(f'DEV/{today.year}/'), transferred.name)
+        self.assertNotEqual(transferred.name, quote.name)
+        self.assertIn("Tarif réservé aux clubs affiliés", transferred.comment)
+        # In the template's display order. Monthly pass: fixed 30.00 (list price now 38.00).
+        # Entry: current price 6.00 (5.50 when the template was made), 50 × 6.00 − 10 % = 270.00.
+        # Cap: current price 4.90, 20 × 4.90 = 98.00. VAT 20 % of 728.00 = 145.60.
+        self.assertRecordValues(transferred.line_ids, [{
+            'product_id': self.product_monthly.id,
+            'sequence': 1,
+            'quantity': 12.0,
+            'price_unit': 30.00,
+            'discount': 0.0,
+            'discount_amount': 0.0,
+            'tax_ids': self.vat_20.ids,
+            'price_subtotal': 360.00,
+        }, {
+            'product_id': self.product_entry.id,
+            'sequence': 2,
+            'quantity': 50.0,
+            'price_unit': 6.00,
+            'discount': 10.0,
+            'discount_amount': 30.00,
+            'tax_ids': self.vat_20.ids,
+            'price_subtotal': 270.00,
+        }, {
+            'product_id': self.product_cap.id,
+            'sequence': 3,
+            'quantity': 20.0,
+            'price_unit': 4.90,
+            'discount': 0.0,
+            'discount_amount': 0.0,
+            'tax_ids': self.vat_20.ids,
+            'price_subtotal': 98.00,
+        }])
+        self.assertEqual(transferred.line_ids.mapped('name'), self.template.line_ids.sorted('sequence').mapped('name'))
+        self.assertEqual(self.partner.customer_quote_ids, quotes)
+
+        self.assertEqual(set(taken), {'quote_form_fr', 'commercial_tab_fr', 'transfer_dialog_fr'})
         for name, png in taken.items():
             self.assertIsInstance(png, bytes, f"screenshot {name} failed: {png}")
             self.assertTrue(png.startswith(b'\x89PNG\r\n\x1a\n'), f"screenshot {name} is not a PNG")

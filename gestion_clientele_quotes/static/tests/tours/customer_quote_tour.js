@@ -4,21 +4,27 @@ import { formatDate } from "@web/views/fields/formatters";
 import { stepUtils } from "@web_tour/tour_utils";
 
 /**
- * The seed procedure (steps 1 to 8), in French, as a quotes user: open the
- * customer from the app's Customers menu, Commercial tab, Ajouter, check the
+ * The seed procedure (steps 1 to 8, then 10), in French, as a quotes user: open
+ * the customer from the app's Customers menu, Commercial tab, Ajouter, check the
  * offer end and follow-up dates, add two items (one through autocomplete, one
  * through "Recherche avancée..."), set their offer settings in the line dialog,
  * save the quote and find it back on the customer's Commercial tab.
+ * Step 10: Transférer on the Commercial tab, choose the quote template "Offre
+ * saison club" in the dialog, Transférer, check the new quote, and find it on
+ * the Commercial tab beside the first one.
  *
  * Data, expected dates and screenshots come from tests/test_ui.py:
  * - the expected dates (ISO) arrive in the cookies gcq_tour_quote_date,
- *   gcq_tour_validity_date and gcq_tour_followup_date; the tour formats them
- *   the way the date fields show them ("12 janv. 2027");
+ *   gcq_tour_validity_date, gcq_tour_followup_date and
+ *   gcq_tour_transfer_validity_date (offer end of the transferred quote, from
+ *   the template's validity); the tour formats them the way the date fields
+ *   show them ("12 janv. 2027");
  * - a step logging "gcq-screenshot:<name>" asks the test for a screenshot and
  *   the next step waits until the test marks it taken on <body>.
  */
 
 const CUSTOMER = "Piscine des Lilas";
+const TEMPLATE = "Offre saison club";
 const QUOTES = ".o_field_widget[name=customer_quote_ids]";
 const LINES = ".o_field_widget[name=line_ids]";
 
@@ -191,6 +197,117 @@ function addLineSteps({ search, searchMore, product, listPrice, sequence, quanti
     return steps;
 }
 
+function transferTemplateSteps(expected) {
+    const dialog = ".modal:not(.o_inactive_modal)";
+    return [
+        // Step 10: "Transférer" a quote template to the customer.
+        {
+            content: "step 10: click 'Transférer' beside 'Ajouter' in the quotes section",
+            trigger: ".o_notebook button[name=action_transfer_quote_template]:contains(Transférer)",
+            run: "click",
+        },
+        {
+            content: "French: the dialog is titled 'Transférer un modèle de devis'",
+            trigger: `${dialog} .modal-title:contains(Transférer un modèle de devis)`,
+        },
+        {
+            content: "step 10: the customer is prefilled",
+            trigger: `${dialog} .o_field_widget[name=partner_ids] .o_tag:contains(${CUSTOMER})`,
+        },
+        {
+            content: `step 10: the quote date is today (${expected.date})`,
+            trigger: `${dialog} .o_field_widget[name=date] .o_input:text(${expected.date})`,
+        },
+        {
+            content: "French: the template field is labelled 'Modèle de devis'",
+            trigger: `${dialog} .o_form_label[for^=template_id_]:contains(Modèle de devis)`,
+        },
+        {
+            content: `step 10: search the template '${TEMPLATE}'`,
+            trigger: `${dialog} .o_field_widget[name=template_id] input`,
+            run: "edit Offre saison",
+        },
+        {
+            content: `step 10: pick '${TEMPLATE}' in the suggestions`,
+            trigger: `.o-autocomplete--dropdown-menu .o-autocomplete--dropdown-item a:contains(${TEMPLATE})`,
+            run: "click",
+        },
+        {
+            content: "the template is chosen",
+            trigger: `${dialog} .o_field_widget[name=template_id] input:value(${TEMPLATE})`,
+        },
+        {
+            content: "the suggestions are closed (not on the screenshot)",
+            trigger: "body:not(:has(.o-autocomplete--dropdown-menu))",
+        },
+        ...screenshotSteps("transfer_dialog_fr", "the Transfer dialog with the template chosen"),
+        {
+            content: "step 10: click the dialog's 'Transférer'",
+            trigger: `${dialog} .modal-footer button[name=action_transfer]:contains(Transférer)`,
+            run: "click",
+        },
+        // The new quote opens.
+        {
+            content: "the transferred quote opens, numbered",
+            trigger: "body:not(:has(.modal)) .o_form_view .o_field_widget[name=name]:contains(DEV/)",
+        },
+        {
+            content: "it is the customer's quote, made from the template",
+            trigger: `.o_form_view .o_field_widget[name=partner_id] input:value(${CUSTOMER})`,
+        },
+        {
+            trigger: `.o_form_view .o_field_widget[name=template_id]:contains(${TEMPLATE})`,
+        },
+        {
+            content: `the offer end date comes from the template (${expected.transferValidity})`,
+            trigger: `.o_field_widget[name=validity_date] .o_input:text(${expected.transferValidity})`,
+        },
+        {
+            content: "the template's lines, in the template's order, at their prices",
+            trigger: `${LINES} .o_data_row:nth-child(1):contains(Pass Aquagym mensuel) .o_data_cell[name=price_unit]:text(30,00)`,
+        },
+        {
+            trigger: `${LINES} .o_data_row:nth-child(2):contains(Entrée piscine adulte) .o_data_cell[name=price_unit]:text(6,00)`,
+        },
+        {
+            trigger: `${LINES} .o_data_row:nth-child(3):contains(Bonnet de bain silicone) .o_data_cell[name=price_unit]:text(4,90)`,
+        },
+        {
+            content: "the template's comment is copied",
+            trigger: ".o_field_widget[name=comment]:contains(Tarif réservé aux clubs affiliés)",
+        },
+        {
+            content: "the totals show 873,60 incl. tax",
+            trigger: ".o_field_widget[name=tax_totals]:contains(873,60)",
+        },
+        // Back on the customer: both quotes are in the Commercial tab.
+        {
+            content: "go back to the customer",
+            trigger: `.o_breadcrumb .breadcrumb-item a:contains(${CUSTOMER})`,
+            run: "click",
+        },
+        {
+            trigger: `.o_breadcrumb .active:contains(${CUSTOMER})`,
+        },
+        ...openCommercialTabSteps(),
+        {
+            content: "the transferred quote is listed on the Commercial tab",
+            trigger: `${QUOTES} .o_data_row:contains(DEV/):contains(${expected.transferValidity}):contains(873,60)`,
+        },
+        {
+            content: "beside the quote made with 'Ajouter'",
+            trigger: `${QUOTES} .o_data_row:contains(DEV/):contains(${expected.validity}):contains(/1\\s418,40/)`,
+        },
+        {
+            trigger: `${QUOTES} tbody:has(.o_data_row:nth-child(2)):not(:has(.o_data_row:nth-child(3)))`,
+        },
+        {
+            content: "the customer's quote counter shows 2",
+            trigger: ".oe_stat_button[name=action_view_customer_quotes] .o_stat_value:text(2)",
+        },
+    ];
+}
+
 registry.category("web_tour.tours").add("gestion_clientele_quotes_tour", {
     url: "/odoo",
     steps: () => {
@@ -198,13 +315,14 @@ registry.category("web_tour.tours").add("gestion_clientele_quotes_tour", {
             date: tourCookieDate("gcq_tour_quote_date"),
             validity: tourCookieDate("gcq_tour_validity_date"),
             followup: tourCookieDate("gcq_tour_followup_date"),
+            transferValidity: tourCookieDate("gcq_tour_transfer_validity_date"),
         };
         return [
             {
                 content: "the expected dates were given by the test (tests/test_ui.py)",
                 trigger: "body",
                 run() {
-                    if (!expected.date || !expected.validity || !expected.followup) {
+                    if (Object.values(expected).some((date) => !date)) {
                         throw new Error(
                             "Missing gcq_tour_* cookies: run this tour from tests/test_ui.py."
                         );
@@ -343,6 +461,8 @@ registry.category("web_tour.tours").add("gestion_clientele_quotes_tour", {
                 trigger: ".oe_stat_button[name=action_view_customer_quotes] .o_stat_value:text(1)",
             },
             ...screenshotSteps("commercial_tab_fr", "the customer's Commercial tab with the quote"),
+            // Step 10: transfer a quote template to the customer.
+            ...transferTemplateSteps(expected),
         ];
     },
 });
