@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import float_compare, float_is_zero
@@ -65,11 +67,13 @@ class CustomerQuoteLine(models.Model):
 
     @api.depends('product_id')
     def _compute_name(self):
-        for line in self:
-            if not line.product_id:
-                continue
-            lang = line.quote_id.partner_id.lang or self.env.lang
-            line.name = line.product_id.with_context(lang=lang).get_product_multiline_description_sale()
+        # Descriptions are in the customer's language: switch context once per language, not per line.
+        lines_by_lang = defaultdict(lambda: self.browse())
+        for line in self.filtered('product_id'):
+            lines_by_lang[line.quote_id.partner_id.lang or self.env.lang] |= line
+        for lang, lines in lines_by_lang.items():
+            for line in lines.with_context(lang=lang):
+                line.name = line.product_id.get_product_multiline_description_sale()
 
     @api.depends('product_id')
     def _compute_price_unit(self):
