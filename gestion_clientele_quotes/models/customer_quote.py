@@ -132,7 +132,8 @@ class CustomerQuote(models.Model):
     @api.depends('partner_id')
     def _compute_partner_address(self):
         for quote in self:
-            quote.partner_address = quote.partner_id._display_address(without_company=True)
+            address = quote.partner_id._display_address(without_company=True)
+            quote.partner_address = "\n".join(line for line in address.splitlines() if line.strip())
 
     @api.depends('partner_id')
     def _compute_partner_other_quote_ids(self):

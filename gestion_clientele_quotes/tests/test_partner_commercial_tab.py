@@ -18,7 +18,8 @@ class TestPartnerCommercialTab(CustomerQuoteCommon):
         self.assertEqual(quote_form.partner_id, self.partner)
         self.assertEqual(quote_form.partner_email, "club@example.com")
         self.assertEqual(quote_form.partner_phone, "+33 4 72 00 00 01")
-        self.assertIn("Lyon", quote_form.partner_address)
+        self.assertEqual(quote_form.partner_address.splitlines()[0], "12 rue des Bains", "no blank line for street 2")
+        self.assertIn("Lyon", quote_form.partner_address.splitlines()[1])
         self.assertTrue(quote_form.validity_date)
         self.assertTrue(quote_form.followup_date)
         quote_form.comment = "<p>Offer for the new season</p>"
