@@ -30,6 +30,7 @@ class CustomerQuote(models.Model):
     _check_company_auto = True
 
     _date_partner_idx = models.Index("(partner_id, date DESC, id DESC)")
+    _open_validity_date_idx = models.Index("(validity_date) WHERE state IN ('draft', 'sent')")
 
     name = fields.Char(
         string="Number",
@@ -353,11 +354,11 @@ class CustomerQuote(models.Model):
 
     def _expire(self):
         self.with_context(tracking_disable=True).write({'state': 'expired'})
+        # A batch shares few end dates: format each once.
+        end_dates = {end: format_date(self.env, end) for end in set(self.mapped('validity_date'))}
         self._message_log_batch({
-            quote.id: _(
-                "The offer ended on %(date)s: the quote has expired.",
-                date=format_date(self.env, quote.validity_date),
-            )
+            quote.id: self.env._(
+                "The offer ended on %(date)s: the quote has expired.", date=end_dates[quote.validity_date])
             for quote in self
         })
 
