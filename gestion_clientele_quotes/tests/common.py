@@ -2,6 +2,17 @@ from odoo.fields import Command
 from odoo.tests import TransactionCase, new_test_user
 
 
+def create_items(env, taxes, items):
+    """Products sold on quotes, from (name, type, sales price, item kind) tuples."""
+    return env['product.product'].create([{
+        'name': name,
+        'type': product_type,
+        'list_price': price,
+        'quote_item_kind': kind,
+        'taxes_id': [Command.set(taxes.ids)],
+    } for name, product_type, price, kind in items])
+
+
 class CustomerQuoteCommon(TransactionCase):
     """A leisure centre selling entries, cards, subscriptions and articles under 20 % VAT."""
 
@@ -28,20 +39,13 @@ class CustomerQuoteCommon(TransactionCase):
             'type_tax_use': 'sale',
             'company_id': cls.company.id,
         })
-        cls.product_entry, cls.product_card, cls.product_subscription, cls.product_cap = (
-            cls.env['product.product'].create([{
-                'name': name,
-                'type': product_type,
-                'list_price': price,
-                'quote_item_kind': kind,
-                'taxes_id': [Command.set(cls.vat_20.ids)],
-            } for name, product_type, price, kind in [
+        cls.product_entry, cls.product_card, cls.product_subscription, cls.product_cap = create_items(
+            cls.env, cls.vat_20, [
                 ("Single entry", 'service', 5.50, 'access'),
                 ("10-entry card", 'service', 45.00, 'access'),
                 ("Annual subscription", 'service', 320.00, 'subscription'),
                 ("Swim cap", 'consu', 4.90, 'article'),
-            ]])
-        )
+            ])
         cls.partner = cls.env['res.partner'].create({
             'name': "Aqua Club",
             'email': "club@example.com",

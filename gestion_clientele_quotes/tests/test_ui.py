@@ -12,6 +12,8 @@ from odoo.fields import Command
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tests.common import ChromeBrowser
 
+from .common import create_items
+
 # A tour step logs this prefix followed by a name to ask for a screenshot.
 SCREENSHOT_SIGNAL = 'gcq-screenshot:'
 SCREENSHOT_DIR = pathlib.Path(__file__).resolve().parents[2] / 'docs' / 'screenshots'
@@ -52,20 +54,13 @@ class TestCustomerQuoteTour(HttpCase):
                 'company_id': cls.company.id,
             }).id,
         })
-        cls.product_entry, cls.product_yearly, cls.product_monthly, cls.product_cap = (
-            cls.env['product.product'].create([{
-                'name': name,
-                'type': product_type,
-                'list_price': price,
-                'quote_item_kind': kind,
-                'taxes_id': [Command.set(cls.vat_20.ids)],
-            } for name, product_type, price, kind in [
+        cls.product_entry, cls.product_yearly, cls.product_monthly, cls.product_cap = create_items(
+            cls.env, cls.vat_20, [
                 ("Entrée piscine adulte", 'service', 5.50, 'access'),
                 ("Pass Aquagym annuel", 'service', 320.00, 'subscription'),
                 ("Pass Aquagym mensuel", 'service', 35.00, 'subscription'),
                 ("Bonnet de bain silicone", 'consu', 4.90, 'article'),
-            ]])
-        )
+            ])
         cls.partner = cls.env['res.partner'].create({
             'name': "Piscine des Lilas",
             'is_company': True,
