@@ -22,6 +22,15 @@ def _peak_memory_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _create_taxed_items(env, label, count):
+    """`count` items at different prices under a 20 % sales tax of their own."""
+    tax = env['account.tax'].create({'name': f"VAT 20% ({label})", 'amount': 20, 'type_tax_use': 'sale'})
+    return env['product.product'].create([
+        {'name': f"{label} item {index}", 'list_price': 10 + index, 'taxes_id': [(6, 0, tax.ids)]}
+        for index in range(count)
+    ])
+
+
 def _create_expiring_quotes(registry, count, batch=2000):
     """Open quotes whose offer ended yesterday, created and committed in batches."""
     with registry.cursor() as cr:
@@ -78,11 +87,7 @@ def bench_create(registry, quotes_count, runs, lines_count=10):
     """Batch-create quotes of `lines_count` lines as customer.quote and as sale.order."""
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
-        tax = env['account.tax'].create({'name': "VAT 20% (create)", 'amount': 20, 'type_tax_use': 'sale'})
-        product_ids = env['product.product'].create([
-            {'name': f"Create item {index}", 'list_price': 10 + index, 'taxes_id': [(6, 0, tax.ids)]}
-            for index in range(lines_count)
-        ]).ids
+        product_ids = _create_taxed_items(env, "Create", lines_count).ids
         partner_ids = env['res.partner'].create([{'name': f"Create customer {index}"} for index in range(20)]).ids
         cr.commit()
 
@@ -147,11 +152,7 @@ def bench_transfer(registry, customers_count, lines_count=10):
     """One template of `lines_count` lines transferred to `customers_count` customers at once."""
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
-        tax = env['account.tax'].create({'name': "VAT 20% (benchmark)", 'amount': 20, 'type_tax_use': 'sale'})
-        products = env['product.product'].create([
-            {'name': f"Benchmark item {index}", 'list_price': 10 + index, 'taxes_id': [(6, 0, tax.ids)]}
-            for index in range(lines_count)
-        ])
+        products = _create_taxed_items(env, "Transfer", lines_count)
         template = env['customer.quote.template'].create({
             'name': "Benchmark template",
             'line_ids': [(0, 0, {'product_id': product.id, 'quantity': 2, 'discount': 5}) for product in products],

@@ -110,7 +110,7 @@ class CustomerQuoteLine(models.Model):
             fiscal_position = line.quote_id.fiscal_position_id
             key = (fiscal_position.id, company.id, tuple(taxes.ids))
             if key not in mapped_taxes:
-                mapped_taxes[key] = fiscal_position.map_tax(taxes) if taxes else taxes
+                mapped_taxes[key] = fiscal_position.map_tax(taxes)
             line.tax_ids = mapped_taxes[key]
 
     @api.depends('quantity', 'price_unit', 'discount_amount', 'tax_ids')

@@ -57,17 +57,18 @@ class CustomerQuoteTemplate(models.Model):
     def _prepare_quote_values(self, partner, quote_date):
         """Values of a quote for `partner` dated `quote_date`, built from this template."""
         self.ensure_one()
-        company = self.company_id or self.env.company
-        validity_days = self.validity_days or company.quote_validity_days
-        return {
+        values = {
             'partner_id': partner.id,
-            'company_id': company.id,
+            'company_id': (self.company_id or self.env.company).id,
             'template_id': self.id,
             'date': quote_date,
-            'validity_date': fields.Date.add(quote_date, days=validity_days),
             'comment': self.comment,
             'line_ids': [
                 fields.Command.create(line._prepare_quote_line_values())
                 for line in self.line_ids
             ],
         }
+        # Without its own validity, the quote's offer end date follows the company's setting.
+        if self.validity_days:
+            values['validity_date'] = fields.Date.add(quote_date, days=self.validity_days)
+        return values
