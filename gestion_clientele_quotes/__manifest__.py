@@ -23,8 +23,10 @@ Customer quotes ("devis") managed from the customer record
 
         'report/ir_actions_report.xml',
         'report/ir_actions_report_templates.xml',
+        'report/customer_quote_followup_report_views.xml',
 
         'data/ir_cron.xml',
+        'data/mail_activity_type_data.xml',
         'data/ir_sequence_data.xml',
         'data/mail_template_data.xml',
 
@@ -33,6 +35,7 @@ Customer quotes ("devis") managed from the customer record
         'views/res_partner_views.xml',
         'views/product_template_views.xml',
         'views/res_config_settings_views.xml',
+        'wizard/customer_quote_followup_views.xml',
         'wizard/customer_quote_transfer_views.xml',
 
         'views/customer_quote_menus.xml',

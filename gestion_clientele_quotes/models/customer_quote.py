@@ -1,10 +1,17 @@
+import logging
 from collections import defaultdict
 from datetime import timedelta
 
+from markupsafe import Markup
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.fields import Command
-from odoo.tools import SQL, format_date
+from odoo.fields import Command, Domain
+from odoo.tools import SQL, format_date, plaintext2html
+
+_logger = logging.getLogger(__name__)
+
+FOLLOWUP_ACTIVITY_TYPE = 'gestion_clientele_quotes.mail_activity_type_quote_followup'
 
 QUOTE_STATES = [
     ('draft', "Draft"),
@@ -14,6 +21,18 @@ QUOTE_STATES = [
     ('expired', "Expired"),
     ('cancelled', "Cancelled"),
 ]
+
+FOLLOWUP_STATUSES = [
+    ('none', "None"),
+    ('planned', "Planned"),
+    ('today', "Due Today"),
+    ('overdue', "Overdue"),
+    ('done', "Done"),
+]
+OPEN_STATES = ('draft', 'sent')
+ANSWERED_STATES = ('accepted', 'refused')
+# Quotes whose outcome is known: the acceptance rate is computed over them.
+DECIDED_STATES = ('accepted', 'refused', 'expired')
 
 # What an accepted quote no longer lets anyone change.
 LOCKED_FIELDS = {
@@ -31,6 +50,7 @@ class CustomerQuote(models.Model):
 
     _date_partner_idx = models.Index("(partner_id, date DESC, id DESC)")
     _open_validity_date_idx = models.Index("(validity_date) WHERE state IN ('draft', 'sent')")
+    _open_followup_date_idx = models.Index("(followup_date, id) WHERE state IN ('draft', 'sent')")
 
     name = fields.Char(
         string="Number",
@@ -72,6 +92,26 @@ class CustomerQuote(models.Model):
         compute='_compute_followup_date', store=True, readonly=False, precompute=True,
         copy=False, index=True, tracking=True,
         help="Day on which the customer should be contacted again about this quote.")
+
+    # Follow-ups ("relances")
+    followup_count = fields.Integer(
+        string="Follow-ups",
+        readonly=True, copy=False, default=0, tracking=True,
+        help="Number of times the customer has been followed up about this quote.")
+    last_followup_date = fields.Date(
+        string="Last Follow-up", readonly=True, copy=False)
+    followup_status = fields.Selection(
+        selection=FOLLOWUP_STATUSES,
+        string="Follow-up Status",
+        compute='_compute_followup_status', search='_search_followup_status',
+        help="Planned, due today or overdue for open quotes with a follow-up date; "
+             "done once the customer has answered (accepted or refused).")
+    followup_activity_date = fields.Date(
+        string="Follow-up Activity Date", readonly=True, copy=False,
+        help="Technical: the follow-up date for which the daily action last scheduled an activity.")
+    answer_date = fields.Date(
+        string="Answer Date", readonly=True, copy=False,
+        help="Day on which the quote was accepted or refused.")
 
     template_id = fields.Many2one(
         comodel_name='customer.quote.template',
@@ -129,6 +169,38 @@ class CustomerQuote(models.Model):
     def _compute_followup_date(self):
         for quote in self:
             quote.followup_date = quote._date_after(quote.company_id.quote_followup_days)
+
+    @api.depends_context('tz')
+    @api.depends('state', 'followup_date')
+    def _compute_followup_status(self):
+        today = fields.Date.context_today(self)
+        for quote in self:
+            if quote.state in ANSWERED_STATES:
+                quote.followup_status = 'done'
+            elif quote.state not in OPEN_STATES or not quote.followup_date:
+                quote.followup_status = 'none'
+            elif quote.followup_date > today:
+                quote.followup_status = 'planned'
+            elif quote.followup_date == today:
+                quote.followup_status = 'today'
+            else:
+                quote.followup_status = 'overdue'
+
+    def _search_followup_status(self, operator, value):
+        if operator not in ('in', 'not in'):
+            return NotImplemented
+        today = fields.Date.context_today(self)
+        open_quote = Domain('state', 'in', OPEN_STATES)
+        status_domains = {
+            'done': Domain('state', 'in', ANSWERED_STATES),
+            'none': Domain('state', 'not in', ANSWERED_STATES) & (
+                Domain('state', 'not in', OPEN_STATES) | Domain('followup_date', '=', False)),
+            'planned': open_quote & Domain('followup_date', '>', today),
+            'today': open_quote & Domain('followup_date', '=', today),
+            'overdue': open_quote & Domain('followup_date', '<', today),
+        }
+        domain = Domain.OR(status_domains[status] for status in value if status in status_domains)
+        return domain if operator == 'in' else ~domain
 
     @api.depends('partner_id')
     def _compute_partner_address(self):
@@ -270,13 +342,27 @@ class CustomerQuote(models.Model):
 
     def action_accept(self):
         self._check_state(('draft', 'sent'), _("Accept"))
-        self.write({'state': 'accepted'})
+        self.write({'state': 'accepted', 'answer_date': fields.Date.context_today(self)})
+        self._close_followup_activities(_("The customer accepted the quote."))
         return True
 
     def action_refuse(self):
         self._check_state(('draft', 'sent'), _("Refuse"))
-        self.write({'state': 'refused'})
+        self.write({'state': 'refused', 'answer_date': fields.Date.context_today(self)})
+        self._close_followup_activities(_("The customer refused the quote."))
         return True
+
+    def action_followup(self):
+        """Open the dialog that records a follow-up of the customer."""
+        self._check_state(OPEN_STATES, _("Follow Up"))
+        return {
+            'name': _("Follow Up"),
+            'type': 'ir.actions.act_window',
+            'res_model': 'customer.quote.followup',
+            'views': [(False, 'form')],
+            'target': 'new',
+            'context': {'default_quote_ids': self.ids},
+        }
 
     def action_cancel(self):
         self._check_state(('draft', 'sent'), _("Cancel"))
@@ -287,7 +373,7 @@ class CustomerQuote(models.Model):
         self._check_state(('cancelled', 'refused', 'expired'), _("Reset to Draft"))
         today = fields.Date.context_today(self)
         for quote in self:
-            vals = {'state': 'draft'}
+            vals = {'state': 'draft', 'answer_date': False}
             # A reopened offer whose end date has passed gets a new validity, or tonight's expiry would close it again.
             if quote.validity_date and quote.validity_date < today:
                 vals.update(
@@ -361,6 +447,133 @@ class CustomerQuote(models.Model):
                 "The offer ended on %(date)s: the quote has expired.", date=end_dates[quote.validity_date])
             for quote in self
         })
+
+    @api.model
+    def _cron_schedule_followups(self, batch_size=500):
+        """Give the salesperson a "Quote follow-up" activity for each open quote whose follow-up
+        date has come, once per quote and date; optionally email the customer a reminder."""
+        today = fields.Date.context_today(self)
+        IrCron = self.env['ir.cron']
+        failed_ids = []
+        IrCron._commit_progress(remaining=len(self._get_due_followup_ids(today)))
+        while quote_ids := self._get_due_followup_ids(today, limit=batch_size, exclude_ids=failed_ids):
+            quotes = self.browse(quote_ids)
+            done = quotes._run_followup_batch()
+            failed_ids += (quotes - done).ids
+            if not IrCron._commit_progress(len(quotes)):
+                break
+            self.env.invalidate_all()
+
+    @api.model
+    def _get_due_followup_ids(self, today, limit=None, exclude_ids=()):
+        """Open quotes whose follow-up date has come and got no activity for that date yet."""
+        self.flush_model(['state', 'followup_date', 'followup_activity_date'])
+        self.env.cr.execute(SQL(
+            """
+            SELECT id FROM customer_quote
+             WHERE state IN %(open)s
+               AND followup_date <= %(today)s
+               AND followup_activity_date IS DISTINCT FROM followup_date
+               AND id != ALL(%(exclude)s)
+             ORDER BY id
+             %(limit)s
+            """,
+            open=OPEN_STATES,
+            today=today,
+            exclude=list(exclude_ids),
+            limit=SQL("LIMIT %s", limit) if limit else SQL(),
+        ))
+        return [row[0] for row in self.env.cr.fetchall()]
+
+    def _run_followup_batch(self):
+        """Schedule the batch's follow-ups in one go; if that fails, quote by quote so that one
+        broken quote does not hold back the others. Return the quotes done."""
+        try:
+            with self.env.cr.savepoint():
+                self._schedule_followups()
+            return self
+        except Exception:  # any error of one quote must not stop the batch
+            if len(self) == 1:
+                _logger.exception("Follow-up of quote %s (id %s) failed; it is skipped today.", self.name, self.id)
+                return self.browse()
+        done = self.browse()
+        for quote in self:
+            done |= quote._run_followup_batch()
+        return done
+
+    def _schedule_followups(self):
+        activity_type = self.env.ref(FOLLOWUP_ACTIVITY_TYPE)
+        model_id = self.env['ir.model']._get_id(self._name)
+        self.env['mail.activity'].with_context(mail_activity_quick_update=True).create([{
+            'res_model_id': model_id,
+            'res_id': quote.id,
+            'res_name': quote.display_name,  # given, so not computed again quote by quote
+            'activity_type_id': activity_type.id,
+            'automated': True,
+            'date_deadline': quote.followup_date,
+            'user_id': (quote.user_id or quote.create_uid).id,
+        } for quote in self])
+        for followup_date, quotes in self.grouped('followup_date').items():
+            quotes.with_context(tracking_disable=True).write({'followup_activity_date': followup_date})
+        to_remind = self.filtered(lambda quote: quote.company_id.quote_followup_reminder and quote.partner_id.email)
+        if to_remind:
+            to_remind._send_followup_reminder()
+
+    def _send_followup_reminder(self):
+        """Email the customers a reminder with their quote, and count it as a follow-up."""
+        template = self.env.ref('gestion_clientele_quotes.mail_template_customer_quote_reminder')
+        composer = self.env['mail.compose.message'].with_context(
+            default_model=self._name,
+            default_res_ids=self.ids,
+            default_composition_mode='comment',
+            default_email_layout_xmlid='mail.mail_notification_layout_with_responsible_signature',
+        ).create({
+            'template_id': template.id,
+            # Through the mail queue, even for a single quote: the daily action does not wait on SMTP.
+            'force_send': False,
+        })
+        composer._action_send_mail()
+        self._record_followup(self.env._("Reminder emailed to the customer."), close_activities=False)
+
+    def _record_followup(self, note=False, close_activities=True):
+        """Count one more follow-up and plan the next one, with a note in the chatter.
+
+        The next follow-up comes after the company's follow-up delay, unless the company's
+        maximum number of follow-ups is reached.
+        """
+        today = fields.Date.context_today(self)
+        for quote in self:
+            company = quote.company_id
+            count = quote.followup_count + 1
+            last = bool(company.quote_followup_max) and count >= company.quote_followup_max
+            next_date = False if last else today + timedelta(days=company.quote_followup_days)
+            # The note below says it all: no separate tracking message.
+            quote.with_context(tracking_disable=True).write({
+                'followup_count': count,
+                'last_followup_date': today,
+                'followup_date': next_date,
+            })
+            summary = self.env._("Follow-up no. %(count)s.", count=count) + " " + (
+                self.env._("Next follow-up on %(date)s.", date=format_date(self.env, next_date)) if next_date
+                else self.env._("No further follow-up planned.")
+            )
+            activities = quote._get_followup_activities() if close_activities else self.env['mail.activity']
+            if activities:
+                # The "activity done" message carries the follow-up: one message, not two.
+                activities.action_feedback(feedback="\n".join(filter(None, [summary, note])))
+            else:
+                body = Markup("<p>%s</p>") % summary
+                if note:
+                    body += plaintext2html(note)
+                quote.message_post(body=body, subtype_xmlid='mail.mt_note')
+
+    def _get_followup_activities(self):
+        activity_type = self.env.ref(FOLLOWUP_ACTIVITY_TYPE, raise_if_not_found=False)
+        return self.activity_ids.filtered(lambda activity: activity.activity_type_id == activity_type)
+
+    def _close_followup_activities(self, feedback):
+        if activities := self._get_followup_activities():
+            activities.action_feedback(feedback=feedback)
 
     def _check_state(self, allowed_states, action_label):
         if wrong := self.filtered(lambda quote: quote.state not in allowed_states):

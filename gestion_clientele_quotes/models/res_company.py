@@ -13,6 +13,11 @@ class ResCompany(models.Model):
         "The follow-up delay of quotes cannot be a negative number of days.",
     )
 
+    _check_quote_followup_max = models.Constraint(
+        'CHECK(quote_followup_max >= 0)',
+        "The maximum number of follow-ups of a quote cannot be negative.",
+    )
+
     quote_validity_days = fields.Integer(
         string="Offer Validity",
         default=30,
@@ -21,7 +26,18 @@ class ResCompany(models.Model):
     quote_followup_days = fields.Integer(
         string="Follow-up Delay",
         default=15,
-        help="Days between the quote date and the follow-up date of new quotes.",
+        help="Days between the quote date and the follow-up date of new quotes, "
+             "and between a follow-up and the next one.",
+    )
+    quote_followup_max = fields.Integer(
+        string="Maximum Follow-ups",
+        default=3,
+        help="After this number of follow-ups no further follow-up is planned (0: no limit).",
+    )
+    quote_followup_reminder = fields.Boolean(
+        string="Email Follow-up Reminders",
+        help="When a quote's follow-up date comes, also email the customer a reminder with the quote "
+             "attached; the reminder counts as a follow-up.",
     )
 
     # ------------------------------------------------------------

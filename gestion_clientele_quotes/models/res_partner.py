@@ -1,4 +1,8 @@
+from collections import defaultdict
+
 from odoo import _, api, fields, models
+
+from .customer_quote import DECIDED_STATES, OPEN_STATES
 
 
 class ResPartner(models.Model):
@@ -10,21 +14,56 @@ class ResPartner(models.Model):
         string="Quotes")
     customer_quote_count = fields.Integer(
         string="Quote Count",
-        compute='_compute_customer_quote_count')
+        compute='_compute_customer_quote_statistics')
+    customer_quote_acceptance_rate = fields.Float(
+        string="Acceptance Rate",
+        compute='_compute_customer_quote_statistics',
+        help="Share of the customer's quotes with an outcome (accepted, refused or expired) that were accepted.")
+    customer_quote_open_amount = fields.Monetary(
+        string="Open Quotes Amount",
+        compute='_compute_customer_quote_statistics',
+        currency_field='customer_quote_currency_id',
+        help="Untaxed amount of the customer's draft and sent quotes.")
+    customer_quote_next_followup_date = fields.Date(
+        string="Next Follow-up",
+        compute='_compute_customer_quote_statistics',
+        help="Earliest follow-up date of the customer's draft and sent quotes.")
+    customer_quote_currency_id = fields.Many2one(
+        comodel_name='res.currency',
+        compute='_compute_customer_quote_statistics')
 
     # ------------------------------------------------------------
     # COMPUTE METHODS
     # ------------------------------------------------------------
 
     @api.depends('customer_quote_ids')
-    def _compute_customer_quote_count(self):
-        counts = dict(self.env['customer.quote']._read_group(
-            domain=[('partner_id', 'in', self.ids)],
-            groupby=['partner_id'],
-            aggregates=['__count'],
-        ))
+    @api.depends_context('company')
+    def _compute_customer_quote_statistics(self):
+        # One grouped query for the whole set of customers, whatever their number of quotes.
+        stats = defaultdict(lambda: {'count': 0, 'accepted': 0, 'decided': 0, 'open_amount': 0.0, 'next': False})
+        for partner, state, count, open_amount, next_date in self.env['customer.quote']._read_group(
+            domain=[('partner_id', 'in', self._origin.ids)],
+            groupby=['partner_id', 'state'],
+            aggregates=['__count', 'amount_untaxed:sum', 'followup_date:min'],
+        ):
+            partner_stats = stats[partner.id]
+            partner_stats['count'] += count
+            if state in DECIDED_STATES:
+                partner_stats['decided'] += count
+                partner_stats['accepted'] += count if state == 'accepted' else 0
+            elif state in OPEN_STATES:
+                partner_stats['open_amount'] += open_amount
+                if next_date and (not partner_stats['next'] or next_date < partner_stats['next']):
+                    partner_stats['next'] = next_date
+        currency = self.env.company.currency_id
         for partner in self:
-            partner.customer_quote_count = counts.get(partner._origin, 0)
+            partner_stats = stats[partner._origin.id]
+            partner.customer_quote_count = partner_stats['count']
+            partner.customer_quote_acceptance_rate = (
+                partner_stats['accepted'] / partner_stats['decided'] if partner_stats['decided'] else 0.0)
+            partner.customer_quote_open_amount = partner_stats['open_amount']
+            partner.customer_quote_next_followup_date = partner_stats['next']
+            partner.customer_quote_currency_id = currency
 
     # ------------------------------------------------------------
     # ACTION METHODS

@@ -1,9 +1,11 @@
 from . import (
     test_demo_data,
+    test_followup_statistics,
     test_partner_commercial_tab,
     test_quote_amounts,
     test_quote_dates,
     test_quote_expiry,
+    test_quote_followup,
     test_quote_input_errors,
     test_quote_lifecycle,
     test_quote_mail,

@@ -75,6 +75,14 @@ class CustomerQuoteCommon(TransactionCase):
         cls.env['ir.module.module']._load_module_terms(['gestion_clientele_quotes'], ['fr_FR'], overwrite=True)
 
     @classmethod
+    def _create_quotes(cls, count, state='draft', **values):
+        """`count` quotes without lines for the customer, put in `state` without tracking."""
+        quotes = cls.env['customer.quote'].create([{'partner_id': cls.partner.id, **values}] * count)
+        if state != 'draft':
+            quotes.with_context(tracking_disable=True).write({'state': state})
+        return quotes
+
+    @classmethod
     def _create_quote(cls, lines=(), **values):
         """Create a quote; `lines` are (product, quantity, extra values) triples."""
         return cls.env['customer.quote'].create({

@@ -9,7 +9,7 @@ class TestDemoData(TransactionCase):
     def test_demo_data_loads(self):
         convert_file(self.env, 'gestion_clientele_quotes', 'demo/customer_quote_demo.xml', {}, 'init', noupdate=True)
         quotes = self.env['customer.quote'].search([('partner_id.name', '=', "Aqua Club Les Dauphins")])
-        self.assertEqual(sorted(quotes.mapped('state')), ['draft', 'refused'])
+        self.assertEqual(sorted(quotes.mapped('state')), ['accepted', 'accepted', 'draft', 'refused'])
         self.assertTrue(all(quote.name.startswith("DEV/") for quote in quotes))
         templates = self.env['customer.quote.template'].search([
             ('name', 'in', ("Club season offer", "School term, 25 pupils")),

@@ -62,6 +62,35 @@ class TestPartnerCommercialTab(CustomerQuoteCommon):
         self.assertEqual(self.env['customer.quote'].search(action['domain']), quotes)
         self.assertEqual(self.partner.customer_quote_count, 2)
 
+    def test_customer_statistics(self):
+        """The figures above the Commercial tab's list: count, acceptance rate, open amount, next follow-up."""
+        card, subscription = (self.product_card, 1, {}), (self.product_subscription, 1, {})
+        accepted = self._create_quote([card, card], followup_date='2026-12-20')            # 90.00
+        refused = self._create_quote([subscription])
+        expired = self._create_quote([card])
+        self._create_quote([card], date='2026-11-01', followup_date='2026-12-01')          # open: 45.00
+        self._create_quote([subscription], date='2026-11-02', followup_date='2026-12-09')  # open: 320.00
+        cancelled = self._create_quote([subscription], followup_date='2026-11-30')
+        (accepted + refused + expired + cancelled).with_context(tracking_disable=True).write({'state': 'sent'})
+        accepted.action_accept()
+        refused.action_refuse()
+        expired.write({'state': 'expired'})
+        cancelled.action_cancel()
+        other_customer = self.env['res.partner'].create({'name': "Nobody's quotes"})
+        partners = self.partner + other_customer
+        partners.invalidate_recordset()
+        self.assertEqual(self.partner.customer_quote_count, 6)
+        self.assertAlmostEqual(self.partner.customer_quote_acceptance_rate, 1 / 3, places=9,
+                               msg="1 accepted out of 3 with an outcome (accepted, refused, expired)")
+        self.assertEqual(self.partner.customer_quote_open_amount, 365.0, "untaxed amount of draft and sent quotes")
+        self.assertEqual(str(self.partner.customer_quote_next_followup_date), '2026-12-01',
+                         "earliest follow-up of the open quotes only")
+        self.assertEqual(self.partner.customer_quote_currency_id, self.currency)
+        self.assertEqual(
+            (other_customer.customer_quote_count, other_customer.customer_quote_acceptance_rate,
+             other_customer.customer_quote_open_amount, other_customer.customer_quote_next_followup_date),
+            (0, 0.0, 0.0, False))
+
     def test_modify_opens_the_quote(self):
         quote = self._create_quote()
         action = quote.action_open_quote()
@@ -111,9 +140,14 @@ class TestQuoteQueryCounts(CustomerQuoteCommon):
         partner = self.partner.with_env(self.env)
         spec = {
             'customer_quote_count': {},
+            'customer_quote_acceptance_rate': {},
+            'customer_quote_open_amount': {},
+            'customer_quote_next_followup_date': {},
+            'customer_quote_currency_id': {'fields': {}},
             'customer_quote_ids': {
                 'fields': {
                     'name': {}, 'date': {}, 'validity_date': {}, 'followup_date': {},
+                    'followup_status': {}, 'followup_count': {},
                     'state': {}, 'amount_untaxed': {}, 'amount_total': {},
                     'currency_id': {'fields': {'display_name': {}}},
                 },
@@ -128,4 +162,4 @@ class TestQuoteQueryCounts(CustomerQuoteCommon):
 
 # Measured budgets; a regression that adds a query per line or per quote breaks them.
 QUERIES_CREATE_10_LINES = 33
-QUERIES_READ_COMMERCIAL_TAB = 6
+QUERIES_READ_COMMERCIAL_TAB = 7  # with the customer's statistics (one grouped query)

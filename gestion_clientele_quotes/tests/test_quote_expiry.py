@@ -18,14 +18,7 @@ class TestQuoteExpiry(CustomerQuoteCommon):
         cls.cron = cls.env.ref('gestion_clientele_quotes.ir_cron_expire_customer_quotes')
 
     def _quotes(self, count, validity_date, state='draft'):
-        quotes = self.env['customer.quote'].create([{
-            'partner_id': self.partner.id,
-            'date': date(2026, 1, 1),
-            'validity_date': validity_date,
-        } for _index in range(count)])
-        if state != 'draft':
-            quotes.with_context(tracking_disable=True).write({'state': state})
-        return quotes
+        return self._create_quotes(count, state, date=date(2026, 1, 1), validity_date=validity_date)
 
     def _run_cron(self):
         with self.enter_registry_test_mode():
