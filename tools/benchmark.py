@@ -1,6 +1,6 @@
 """Speed figures of the add-on, measured on a throwaway database (see tools/benchmark).
 
-Usage: benchmark.py --config FILE --database DB [--expiry-quotes N] [--transfer-customers N]
+Usage: benchmark.py --config FILE --database DB [--scheduled-quotes N] [--transfer-customers N]
                     [--create-quotes N] [--runs N]
 
 The "create" case compares customer.quote with Odoo's own sale.order, in the same database
@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from odoo import SUPERUSER_ID, api
 from odoo.modules.registry import Registry
 from odoo.service.server import load_server_wide_modules
-from odoo.tools import config
+from odoo.tools import SQL, config
 
 
 def _peak_memory_mb():
@@ -31,39 +31,113 @@ def _create_taxed_items(env, label, count):
     ])
 
 
-def _create_expiring_quotes(registry, count, batch=2000):
-    """Open quotes whose offer ended yesterday, created and committed in batches."""
+def _insert_open_quotes(registry, count):
+    """`count` sent quotes of one line, dated 30 days ago, whose offer ended yesterday and whose
+    follow-up date is today.
+
+    They are inserted with SQL: through the ORM, setting up 100,000 quotes would take longer than
+    the scheduled actions measured on them.
+    """
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {'tracking_disable': True})
-        partner = env['res.partner'].create({'name': "Benchmark customer"})
-        yesterday = date.today() - timedelta(days=1)
-        for start in range(0, count, batch):
-            env['customer.quote'].create([{
-                'partner_id': partner.id,
-                'date': yesterday - timedelta(days=30),
-                'validity_date': yesterday,
-            } for _index in range(start, min(start + batch, count))])
-            cr.commit()
-            env.invalidate_all()
+        partners = env['res.partner'].create([
+            {'name': f"Scheduled customer {index}", 'email': f"customer{index}@example.com"} for index in range(100)
+        ])
+        products = _create_taxed_items(env, "Scheduled", 3)
+        for product, kind in zip(products, ('article', 'access', 'subscription'), strict=True):
+            product.quote_item_kind = kind
+        users = env['res.users'].create([
+            {'name': f"Salesperson {index}", 'login': f"bench_sales_{index}"} for index in range(5)
+        ])
+        today = date.today()
+        cr.execute(SQL(
+            """
+            WITH quotes AS (
+                INSERT INTO customer_quote (
+                    name, state, company_id, partner_id, user_id, currency_id, date, validity_date,
+                    followup_date, followup_count, amount_untaxed, amount_discount, amount_tax, amount_total,
+                    create_uid, write_uid, create_date, write_date)
+                SELECT 'BENCH/' || n, 'sent', %(company)s, (%(partners)s::int[])[1 + n %% 100],
+                       (%(users)s::int[])[1 + n %% 5], %(currency)s, %(date)s, %(validity)s, %(followup)s,
+                       n %% 3, 24, 0, 4.8, 28.8, 1, 1, now() at time zone 'UTC', now() at time zone 'UTC'
+                  FROM generate_series(1, %(count)s) n
+                RETURNING id
+            )
+            INSERT INTO customer_quote_line (
+                quote_id, sequence, company_id, currency_id, product_id, name, quantity, price_unit, discount,
+                discount_amount, price_subtotal, price_tax, price_total, create_uid, write_uid, create_date, write_date)
+            SELECT id, 10, %(company)s, %(currency)s, (%(products)s::int[])[1 + id %% 3], 'Benchmark item', 2, 12, 0,
+                   0, 24, 4.8, 28.8, 1, 1, now() at time zone 'UTC', now() at time zone 'UTC'
+              FROM quotes
+            """,
+            company=env.company.id,
+            currency=env.company.currency_id.id,
+            partners=partners.ids,
+            users=users.ids,
+            products=products.ids,
+            date=today - timedelta(days=30),
+            validity=today - timedelta(days=1),
+            followup=today,
+            count=count,
+        ))
+        # As for quotes made in Odoo, their salesperson follows them.
+        cr.execute(SQL(
+            """
+            INSERT INTO mail_followers (res_model, res_id, partner_id)
+            SELECT 'customer.quote', quote.id, salesperson.partner_id
+              FROM customer_quote quote
+              JOIN res_users salesperson ON salesperson.id = quote.user_id
+             WHERE quote.name LIKE 'BENCH/%%'
+            """,
+        ))
+        cr.execute("ANALYZE customer_quote")
+        cr.execute("ANALYZE customer_quote_line")
 
 
-def bench_expiry(registry, count):
-    _create_expiring_quotes(registry, count)
+def _run_cron(registry, xmlid):
+    """Run a scheduled action as Odoo's cron runner would; return seconds and peak memory growth."""
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
-        cron = env.ref('gestion_clientele_quotes.ir_cron_expire_customer_quotes')
+        cron = env.ref(xmlid)
         memory_before = _peak_memory_mb()
         start = time.perf_counter()
         cron.method_direct_trigger()
         seconds = time.perf_counter() - start
         cr.commit()
+    return seconds, _peak_memory_mb() - memory_before
+
+
+def bench_scheduled_actions(registry, count):
+    """The follow-up and expiry actions over `count` due quotes, then the follow-up statistics on them."""
+    _insert_open_quotes(registry, count)
+    followup_seconds, followup_memory = _run_cron(
+        registry, 'gestion_clientele_quotes.ir_cron_schedule_customer_quote_followups')
+    expiry_seconds, expiry_memory = _run_cron(registry, 'gestion_clientele_quotes.ir_cron_expire_customer_quotes')
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        activities = env['mail.activity'].search_count([
+            ('activity_type_id', '=', env.ref('gestion_clientele_quotes.mail_activity_type_quote_followup').id),
+        ])
         expired = env['customer.quote'].search_count([('state', '=', 'expired')])
+        report = env['customer.quote.followup.report']
+        timings = []
+        for _run in range(3):
+            start = time.perf_counter()
+            report.formatted_read_group(
+                domain=[],
+                groupby=['followup_count'],
+                aggregates=['acceptance_rate:avg', 'quote_count:sum', 'accepted_count:sum', 'amount_untaxed:sum'],
+            )
+            timings.append(time.perf_counter() - start)
     return {
-        'case': f"expiry cron, {count} quotes",
-        'seconds': seconds,
+        'followup_seconds': followup_seconds,
+        'followup_memory_mb': followup_memory,
+        'activities': activities,
+        'expiry_seconds': expiry_seconds,
+        'expiry_memory_mb': expiry_memory,
         'expired': expired,
+        'report_seconds': statistics.median(timings),
         'peak_memory_mb': _peak_memory_mb(),
-        'peak_memory_growth_mb': _peak_memory_mb() - memory_before,
     }
 
 
@@ -121,9 +195,15 @@ def bench_commercial_tab(registry, runs, counts=(5, 500)):
     """Read a customer's Commercial tab as the web client does, for customers with few and many quotes."""
     spec = {
         'customer_quote_count': {},
+        'customer_quote_acceptance_rate': {},
+        'customer_quote_open_amount': {},
+        'customer_quote_next_followup_date': {},
+        'customer_quote_currency_id': {'fields': {}},
+        'customer_quote_decided_count': {},
         'customer_quote_ids': {
             'fields': {
                 'name': {}, 'date': {}, 'validity_date': {}, 'followup_date': {}, 'state': {},
+                'followup_status': {}, 'followup_count': {},
                 'amount_untaxed': {}, 'amount_total': {}, 'currency_id': {'fields': {'display_name': {}}},
             },
             'order': 'date desc, id desc',
@@ -181,14 +261,47 @@ def bench_transfer(registry, customers_count, lines_count=10):
     }
 
 
+def bench_pdf(registry, base_url, counts=(1, 50), runs=3, lines_count=10):
+    """Render quotes of `lines_count` lines to PDF with wkhtmltopdf, `count` quotes in one call.
+
+    wkhtmltopdf fetches the report's stylesheets from Odoo's web server at `base_url`.
+    """
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {'tracking_disable': True})
+        env['ir.config_parameter'].set_param('report.url', base_url)
+        products = _create_taxed_items(env, "PDF", lines_count)
+        partner = env['res.partner'].create({'name': "PDF customer", 'street': "1 rue des Bains", 'city': "Lyon"})
+        quote_ids = env['customer.quote'].create([{
+            'partner_id': partner.id,
+            'line_ids': [(0, 0, {'product_id': product.id, 'quantity': 2, 'discount': 5}) for product in products],
+        } for _index in range(max(counts))]).ids
+        cr.commit()
+    results = {}
+    for count in counts:
+        timings, pages = [], 0
+        for _run in range(runs if count == 1 else 1):
+            with registry.cursor() as cr:
+                env = api.Environment(cr, SUPERUSER_ID, {})
+                start = time.perf_counter()
+                pdf, _format = env['ir.actions.report']._render_qweb_pdf(
+                    'gestion_clientele_quotes.action_report_customer_quote', quote_ids[:count])
+                timings.append(time.perf_counter() - start)
+                pages = pdf.count(b'/Type /Page') - pdf.count(b'/Type /Pages')
+                assert pdf.startswith(b'%PDF'), "wkhtmltopdf did not produce a PDF"
+        results[count] = {'seconds': statistics.median(timings), 'pages': pages}
+    return results
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument('--config', required=True)
     parser.add_argument('--database', required=True)
-    parser.add_argument('--expiry-quotes', type=int, default=10000)
+    parser.add_argument('--scheduled-quotes', type=int, default=100000)
     parser.add_argument('--transfer-customers', type=int, default=500)
     parser.add_argument('--create-quotes', type=int, default=200)
     parser.add_argument('--runs', type=int, default=3)
+    parser.add_argument('--base-url', required=True, help="Odoo's web server, for wkhtmltopdf")
+    parser.add_argument('--pdf-quotes', type=int, default=50)
     args = parser.parse_args()
 
     config.parse_config(['-c', args.config, '-d', args.database, '--log-level=warn'])
@@ -198,8 +311,10 @@ def main():
     create = bench_create(registry, args.create_quotes, args.runs)
     tab = bench_commercial_tab(registry, args.runs)
     transfer = bench_transfer(registry, args.transfer_customers)
-    expiry = bench_expiry(registry, args.expiry_quotes)
-    assert expiry['expired'] == args.expiry_quotes, expiry
+    pdf = bench_pdf(registry, args.base_url, counts=(1, args.pdf_quotes))
+    scheduled = bench_scheduled_actions(registry, args.scheduled_quotes)
+    assert scheduled['activities'] == args.scheduled_quotes, scheduled
+    assert scheduled['expired'] == args.scheduled_quotes, scheduled
 
     print(f"{'case':<44} {'seconds':>8} {'ms/quote':>9} {'queries/quote':>14} {'peak MB':>8}")
     print(f"{f'create {args.create_quotes} x 10 lines, customer.quote':<44} {'':>8} "
@@ -211,7 +326,16 @@ def main():
               f"{figures['queries']:>14}")
     print(f"{transfer['case']:<44} {transfer['seconds']:>8.2f} {transfer['ms_per_quote']:>9.1f} "
           f"{transfer['queries_per_quote']:>14.2f}")
-    print(f"{expiry['case']:<44} {expiry['seconds']:>8.2f} {'':>9} {'':>14} {expiry['peak_memory_mb']:>8.0f}")
+    count = args.scheduled_quotes
+    print(f"{f'follow-up action, {count} quotes':<44} {scheduled['followup_seconds']:>8.2f} "
+          f"{scheduled['followup_seconds'] * 1000 / count:>9.2f} {'':>14} +{scheduled['followup_memory_mb']:>7.0f}")
+    print(f"{f'expiry action, {count} quotes':<44} {scheduled['expiry_seconds']:>8.2f} "
+          f"{scheduled['expiry_seconds'] * 1000 / count:>9.2f} {'':>14} +{scheduled['expiry_memory_mb']:>7.0f}")
+    print(f"{f'follow-up statistics, {count} quotes':<44} {scheduled['report_seconds']:>8.3f}")
+    for count, figures in pdf.items():
+        label = f"PDF of {count} quote(s) in one call, {figures['pages']} pages"
+        print(f"{label:<44} {figures['seconds']:>8.2f} {figures['seconds'] * 1000 / count:>9.0f}")
+    print(f"peak memory of the run: {scheduled['peak_memory_mb']:.0f} MB")
     print(f"create ratio customer.quote/sale.order = {create['ratio']:.2f}")
 
 if __name__ == '__main__':

@@ -8,6 +8,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Command, Domain
 from odoo.tools import SQL, format_date, plaintext2html
+from odoo.tools.mail import generate_tracking_message_id
 
 _logger = logging.getLogger(__name__)
 
@@ -232,11 +233,20 @@ class CustomerQuote(models.Model):
     @api.depends('line_ids.price_subtotal', 'line_ids.discount_amount', 'currency_id', 'company_id')
     def _compute_amounts(self):
         for quote in self:
-            tax_totals = quote._get_tax_totals_summary()
-            quote.amount_untaxed = tax_totals['base_amount_currency']
-            quote.amount_tax = tax_totals['tax_amount_currency']
-            quote.amount_total = tax_totals['total_amount_currency']
-            quote.amount_discount = sum(quote.line_ids.mapped('discount_amount'))
+            lines = quote.line_ids
+            if quote.company_id.tax_calculation_rounding_method == 'round_globally':
+                tax_totals = quote._get_tax_totals_summary()
+                quote.amount_untaxed = tax_totals['base_amount_currency']
+                quote.amount_tax = tax_totals['tax_amount_currency']
+                quote.amount_total = tax_totals['total_amount_currency']
+            else:
+                # Taxes rounded line by line: the quote's totals are the sums of its lines'
+                # amounts, no need to run the tax engine a second time.
+                currency = quote.currency_id or quote.company_id.currency_id
+                quote.amount_untaxed = currency.round(sum(lines.mapped('price_subtotal')))
+                quote.amount_tax = currency.round(sum(lines.mapped('price_tax')))
+                quote.amount_total = currency.round(quote.amount_untaxed + quote.amount_tax)
+            quote.amount_discount = sum(lines.mapped('discount_amount'))
 
     @api.depends_context('lang')
     @api.depends('line_ids.price_subtotal', 'currency_id', 'company_id')
@@ -442,11 +452,43 @@ class CustomerQuote(models.Model):
         self.with_context(tracking_disable=True).write({'state': 'expired'})
         # A batch shares few end dates: format each once.
         end_dates = {end: format_date(self.env, end) for end in set(self.mapped('validity_date'))}
-        self._message_log_batch({
+        self._log_notes_in_bulk({
             quote.id: self.env._(
                 "The offer ended on %(date)s: the quote has expired.", date=end_dates[quote.validity_date])
             for quote in self
         })
+
+    def _log_notes_in_bulk(self, texts):
+        """Log a note in the chatter of each quote, `texts` being {quote id: plain text}.
+
+        The notes are what `_message_log_batch` would log (internal notes by the current user,
+        nobody notified), written with one INSERT: the ORM creates a message in about 0.7 ms,
+        which made the chatter notes cost nine tenths of the nightly expiry.
+        """
+        author_id, email_from = self._message_compute_author()
+        reply_to = self.env['mail.thread']._notify_get_reply_to(default=email_from, author_id=author_id)[False]
+        ids = list(texts)
+        self.env.cr.execute(SQL(
+            """
+            INSERT INTO mail_message (
+                model, res_id, body, message_type, subtype_id, is_internal, author_id, email_from,
+                reply_to, message_id, email_add_signature, date, create_uid, create_date, write_uid, write_date)
+            SELECT %(model)s, note.res_id, note.body, 'notification', %(subtype_id)s, TRUE, %(author_id)s,
+                   %(email_from)s, %(reply_to)s, %(message_id)s, FALSE, %(now)s, %(uid)s, %(now)s, %(uid)s, %(now)s
+              FROM unnest(%(ids)s::int[], %(bodies)s::text[]) AS note(res_id, body)
+            """,
+            model=self._name,
+            subtype_id=self.env['ir.model.data']._xmlid_to_res_id('mail.mt_note'),
+            author_id=author_id,
+            email_from=email_from,
+            reply_to=reply_to,
+            message_id=generate_tracking_message_id('message-notify'),
+            now=self.env.cr.now(),
+            uid=self.env.uid,
+            ids=ids,
+            bodies=[str(plaintext2html(texts[quote_id])) for quote_id in ids],
+        ))
+        self.browse(ids).invalidate_recordset(['message_ids'])
 
     @api.model
     def _cron_schedule_followups(self, batch_size=500):

@@ -115,15 +115,17 @@ class CustomerQuoteLine(models.Model):
 
     @api.depends('quantity', 'price_unit', 'discount_amount', 'tax_ids')
     def _compute_amount(self):
+        # The tax engine works on lists of lines: one call per quote rather than one per line.
         AccountTax = self.env['account.tax']
-        for line in self:
-            company = line.company_id or self.env.company
-            base_line = line._prepare_base_line_for_taxes_computation()
-            AccountTax._add_tax_details_in_base_line(base_line, company)
-            AccountTax._round_base_lines_tax_details([base_line], company)
-            line.price_subtotal = base_line['tax_details']['total_excluded_currency']
-            line.price_total = base_line['tax_details']['total_included_currency']
-            line.price_tax = line.price_total - line.price_subtotal
+        for quote, lines in self.grouped('quote_id').items():
+            company = quote.company_id or self.env.company
+            base_lines = [line._prepare_base_line_for_taxes_computation() for line in lines]
+            AccountTax._add_tax_details_in_base_lines(base_lines, company)
+            AccountTax._round_base_lines_tax_details(base_lines, company)
+            for line, base_line in zip(lines, base_lines, strict=True):
+                line.price_subtotal = base_line['tax_details']['total_excluded_currency']
+                line.price_total = base_line['tax_details']['total_included_currency']
+                line.price_tax = line.price_total - line.price_subtotal
 
     # ------------------------------------------------------------
     # CONSTRAINT METHODS

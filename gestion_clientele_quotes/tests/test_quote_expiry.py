@@ -80,7 +80,8 @@ class TestQuoteExpiry(CustomerQuoteCommon):
 
     def test_query_count_does_not_grow_with_batch(self):
         """Expiring 10 or 100 quotes costs the same number of queries."""
-        small, large = self._quotes(10, date(2026, 6, 1)), self._quotes(100, date(2026, 6, 1))
+        warmup, small, large = (self._quotes(count, date(2026, 6, 1)) for count in (1, 10, 100))
+        warmup._expire()  # fills Odoo's caches (xml ids, mail settings) as earlier batches of a run do
         self.env.invalidate_all()
         with self.assertQueryCount(QUERIES_EXPIRE_BATCH):
             small._expire()
@@ -90,4 +91,4 @@ class TestQuoteExpiry(CustomerQuoteCommon):
         self.assertEqual(set((small + large).mapped('state')), {'expired'})
 
 
-QUERIES_EXPIRE_BATCH = 8
+QUERIES_EXPIRE_BATCH = 6
