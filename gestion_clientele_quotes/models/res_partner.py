@@ -15,6 +15,10 @@ class ResPartner(models.Model):
     customer_quote_count = fields.Integer(
         string="Quote Count",
         compute='_compute_customer_quote_statistics')
+    customer_quote_decided_count = fields.Integer(
+        string="Quotes With an Outcome",
+        compute='_compute_customer_quote_statistics',
+        help="The customer's accepted, refused and expired quotes.")
     customer_quote_acceptance_rate = fields.Float(
         string="Acceptance Rate",
         compute='_compute_customer_quote_statistics',
@@ -59,6 +63,7 @@ class ResPartner(models.Model):
         for partner in self:
             partner_stats = stats[partner._origin.id]
             partner.customer_quote_count = partner_stats['count']
+            partner.customer_quote_decided_count = partner_stats['decided']
             partner.customer_quote_acceptance_rate = (
                 partner_stats['accepted'] / partner_stats['decided'] if partner_stats['decided'] else 0.0)
             partner.customer_quote_open_amount = partner_stats['open_amount']

@@ -80,6 +80,7 @@ class TestPartnerCommercialTab(CustomerQuoteCommon):
         partners = self.partner + other_customer
         partners.invalidate_recordset()
         self.assertEqual(self.partner.customer_quote_count, 6)
+        self.assertEqual(self.partner.customer_quote_decided_count, 3)
         self.assertAlmostEqual(self.partner.customer_quote_acceptance_rate, 1 / 3, places=9,
                                msg="1 accepted out of 3 with an outcome (accepted, refused, expired)")
         self.assertEqual(self.partner.customer_quote_open_amount, 365.0, "untaxed amount of draft and sent quotes")
@@ -131,19 +132,33 @@ class TestQuoteQueryCounts(CustomerQuoteCommon):
 
     @users('quote_own')
     @warmup
-    def test_read_commercial_tab(self):
-        self.env['customer.quote'].sudo().create([
-            {'partner_id': self.partner.id, 'user_id': self.user_own.id, 'line_ids': self._lines(3)}
-            for _index in range(20)
-        ])
-        self.env.invalidate_all()
+    def test_batch_create_quotes(self):
+        """Benchmark case 1 in small: quotes of 10 lines created in one batch."""
         partner = self.partner.with_env(self.env)
+        with self.assertQueryCount(quote_own=QUERIES_CREATE_20_QUOTES_10_LINES):
+            quotes = self.env['customer.quote'].create([
+                {'partner_id': partner.id, 'line_ids': self._lines(10)} for _index in range(20)
+            ])
+            quotes.env.flush_all()
+        self.assertEqual(len(quotes.line_ids), 200)
+
+    @users('quote_own')
+    @warmup
+    def test_read_commercial_tab(self):
+        """Benchmark case 2 in small: the tab costs the same queries for 5 quotes as for 60."""
+        customers = self.env['res.partner'].sudo().create([{'name': "Few quotes"}, {'name': "Many quotes"}])
+        for customer, count in zip(customers, (5, 60), strict=True):
+            self.env['customer.quote'].sudo().create([
+                {'partner_id': customer.id, 'user_id': self.user_own.id, 'line_ids': self._lines(3)}
+                for _index in range(count)
+            ])
         spec = {
             'customer_quote_count': {},
             'customer_quote_acceptance_rate': {},
             'customer_quote_open_amount': {},
             'customer_quote_next_followup_date': {},
             'customer_quote_currency_id': {'fields': {}},
+            'customer_quote_decided_count': {},
             'customer_quote_ids': {
                 'fields': {
                     'name': {}, 'date': {}, 'validity_date': {}, 'followup_date': {},
@@ -154,12 +169,15 @@ class TestQuoteQueryCounts(CustomerQuoteCommon):
                 'order': 'date desc, id desc',
             },
         }
-        with self.assertQueryCount(quote_own=QUERIES_READ_COMMERCIAL_TAB):
-            result = partner.web_read(spec)
-        self.assertEqual(len(result[0]['customer_quote_ids']), 20)
-        self.assertEqual(result[0]['customer_quote_count'], 20)
+        for customer, count in zip(customers, (5, 60), strict=True):
+            self.env.invalidate_all()
+            with self.assertQueryCount(quote_own=QUERIES_READ_COMMERCIAL_TAB):
+                result = customer.with_env(self.env).web_read(spec)
+            self.assertEqual(len(result[0]['customer_quote_ids']), count)
+            self.assertEqual(result[0]['customer_quote_count'], count)
 
 
 # Measured budgets; a regression that adds a query per line or per quote breaks them.
 QUERIES_CREATE_10_LINES = 33
+QUERIES_CREATE_20_QUOTES_10_LINES = 34
 QUERIES_READ_COMMERCIAL_TAB = 7  # with the customer's statistics (one grouped query)

@@ -11,6 +11,7 @@ from odoo import fields
 from odoo.fields import Command
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tests.common import ChromeBrowser
+from odoo.tools import html2plaintext
 
 from .common import create_items
 
@@ -21,7 +22,8 @@ SCREENSHOT_DIR = pathlib.Path(__file__).resolve().parents[2] / 'docs' / 'screens
 
 @tagged('post_install', '-at_install')
 class TestCustomerQuoteTour(HttpCase):
-    """The seed procedure, steps 1 to 8 and 10, in French in Chromium (static/tests/tours/customer_quote_tour.js)."""
+    """French tours in Chromium: the seed procedure, steps 1 to 8 and 10 (static/tests/tours/customer_quote_tour.js),
+    and following up a quote then its statistics (static/tests/tours/customer_quote_followup_tour.js)."""
 
     # Tall enough for the customer's Commercial tab and the quote totals to fit the screenshots.
     browser_size = '1366x1000'
@@ -250,3 +252,107 @@ class TestCustomerQuoteTour(HttpCase):
         for name, png in taken.items():
             self.assertIsInstance(png, bytes, f"screenshot {name} failed: {png}")
             self.assertTrue(png.startswith(b'\x89PNG\r\n\x1a\n'), f"screenshot {name} is not a PNG")
+
+    def test_customer_quote_followup_tour(self):
+        # The history is set directly: no tracking or creation message in the chatter.
+        Quote = self.env['customer.quote'].with_context(tracking_disable=True)
+        today = fields.Date.context_today(Quote.with_context(tz='Europe/Paris'))
+        year_start = today.replace(month=1, day=1)
+
+        def days_ago(days):
+            # The statistics open on this year's quotes: early in January, every date is today.
+            return max(today - timedelta(days=days), year_start)
+
+        # The pivot the tour checks counts every quote of the year: only this test's.
+        self.assertFalse(Quote.search_count([('date', '>=', year_start)]), "no demo or other quotes expected")
+        # The follow-up gets a next one, 12 days later: not the last follow-up.
+        self.company.quote_followup_max = 3
+
+        user = new_test_user(
+            self.env, login='tour_quote_user_all', name="Julie Bernard",
+            groups='gestion_clientele_quotes.group_customer_quote_user_all',
+            lang='fr_FR', tz='Europe/Paris',
+        )
+        customer = self.env['res.partner'].create({
+            'name': "Club Nautique de Vaise",
+            'is_company': True,
+            'email': "contact@cn-vaise.example",
+            'city': "Lyon",
+            'country_id': self.env.ref('base.fr').id,
+        })
+        # (follow-ups, state, quote date in days before today, item, quantity): the statistics
+        # the tour checks are worked out from these, once the sent quote is followed up.
+        quotes_data = [
+            (0, 'accepted', 240, self.product_yearly, 2),
+            (0, 'accepted', 180, self.product_entry, 40),
+            (0, 'refused', 150, self.product_monthly, 6),
+            (0, 'expired', 200, self.product_cap, 30),
+            (1, 'accepted', 170, self.product_yearly, 4),
+            (1, 'accepted', 120, self.product_monthly, 12),
+            (1, 'refused', 100, self.product_entry, 100),
+            (2, 'accepted', 130, self.product_yearly, 1),
+            (2, 'expired', 160, self.product_monthly, 3),
+            (2, 'expired', 90, self.product_entry, 25),
+            (3, 'refused', 110, self.product_yearly, 3),
+        ]
+        for followup_count, state, age, product, quantity in quotes_data:
+            quote_date = days_ago(age)
+            last_followup_date = (
+                min(quote_date + timedelta(days=12 * followup_count), today) if followup_count else False)
+            quote = Quote.create({
+                'partner_id': customer.id,
+                'user_id': user.id,
+                'date': quote_date,
+                'line_ids': [Command.create({'product_id': product.id, 'quantity': quantity})],
+            })
+            quote.write({
+                'state': state,
+                'followup_count': followup_count,
+                'last_followup_date': last_followup_date,
+                'answer_date': state in ('accepted', 'refused') and min(
+                    (last_followup_date or quote_date) + timedelta(days=5), today),
+            })
+        # The quote the tour follows up: sent, due today, never followed up.
+        quote = Quote.create({
+            'partner_id': customer.id,
+            'user_id': user.id,
+            'date': days_ago(12),
+            'followup_date': today,
+            'line_ids': [
+                Command.create({'product_id': self.product_yearly.id, 'quantity': 6}),
+                Command.create({'product_id': self.product_cap.id, 'quantity': 6}),
+            ],
+        })
+        quote.write({'state': 'sent'})
+        next_followup_date = today + timedelta(days=self.company.quote_followup_days)
+        taken = {}
+
+        with self._screenshot_hook(taken):
+            self.start_tour(
+                '/odoo', 'customer_quote_followup_tour', login='tour_quote_user_all',
+                cookies={
+                    'gcq_tour_followup_quote': quote.name,
+                    'gcq_tour_next_followup_date': next_followup_date.isoformat(),
+                },
+                timeout=120,
+            )
+
+        self.env.invalidate_all()
+        self.assertRecordValues(quote, [{
+            'state': 'sent',
+            'followup_count': 1,
+            'last_followup_date': today,
+            'followup_date': next_followup_date,
+            'followup_status': 'planned',
+        }])
+        notes = quote.message_ids.filtered(lambda message: message.author_id == user.partner_id)
+        self.assertEqual(len(notes), 1, "one chatter message for the follow-up")
+        self.assertEqual(notes.subtype_id, self.env.ref('mail.mt_note'))
+        text = html2plaintext(notes.body).replace('\N{NO-BREAK SPACE}', ' ')
+        self.assertIn("Relance n° 1.", text)
+        self.assertIn("Le président rappelle vendredi.", text)
+
+        self.assertEqual(set(taken), {'followup_statistics_fr'})
+        png = taken['followup_statistics_fr']
+        self.assertIsInstance(png, bytes, f"screenshot followup_statistics_fr failed: {png}")
+        self.assertTrue(png.startswith(b'\x89PNG\r\n\x1a\n'), "screenshot followup_statistics_fr is not a PNG")

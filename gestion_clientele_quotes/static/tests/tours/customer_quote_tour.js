@@ -1,7 +1,7 @@
-import { deserializeDate } from "@web/core/l10n/dates";
 import { registry } from "@web/core/registry";
-import { formatDate } from "@web/views/fields/formatters";
 import { stepUtils } from "@web_tour/tour_utils";
+
+import { screenshotSteps, tourCookieDate } from "./tour_helpers";
 
 /**
  * The seed procedure (steps 1 to 8, then 10), in French, as a quotes user: open
@@ -27,30 +27,6 @@ const CUSTOMER = "Piscine des Lilas";
 const TEMPLATE = "Offre saison club";
 const QUOTES = ".o_field_widget[name=customer_quote_ids]";
 const LINES = ".o_field_widget[name=line_ids]";
-
-function tourCookieDate(name) {
-    const prefix = `${name}=`;
-    const cookie = document.cookie.split("; ").find((item) => item.startsWith(prefix));
-    return cookie ? formatDate(deserializeDate(decodeURIComponent(cookie.slice(prefix.length)))) : "";
-}
-
-function screenshotSteps(name, content) {
-    return [
-        {
-            content: `screenshot: ${content}`,
-            trigger: "body",
-            run() {
-                // No focus ring or open tooltip on the picture.
-                document.activeElement?.blur();
-                console.log(`gcq-screenshot:${name}`);
-            },
-        },
-        {
-            content: `screenshot taken: ${content}`,
-            trigger: `body[data-gcq-screenshot="${name}"]`,
-        },
-    ];
-}
 
 function openCommercialTabSteps() {
     return [
