@@ -491,7 +491,7 @@ class CustomerQuote(models.Model):
         self.browse(ids).invalidate_recordset(['message_ids'])
 
     @api.model
-    def _cron_schedule_followups(self, batch_size=500):
+    def _cron_schedule_followups(self, batch_size=1000):
         """Give the salesperson a "Quote follow-up" activity for each open quote whose follow-up
         date has come, once per quote and date; optionally email the customer a reminder."""
         today = fields.Date.context_today(self)
@@ -544,23 +544,63 @@ class CustomerQuote(models.Model):
         return done
 
     def _schedule_followups(self):
-        activity_type = self.env.ref(FOLLOWUP_ACTIVITY_TYPE)
-        model_id = self.env['ir.model']._get_id(self._name)
-        self.env['mail.activity'].with_context(mail_activity_quick_update=True).create([{
-            'res_model_id': model_id,
-            'res_id': quote.id,
-            'res_name': quote.display_name,  # given, so not computed again quote by quote
-            'activity_type_id': activity_type.id,
-            'automated': True,
-            'date_deadline': quote.followup_date,
-            'user_id': (quote.user_id or quote.create_uid).id,
-        } for quote in self])
+        self._create_followup_activities()
         for followup_date, quotes in self.grouped('followup_date').items():
             quotes.with_context(tracking_disable=True).write({'followup_activity_date': followup_date})
         to_remind = self.filtered(lambda quote: quote.company_id.quote_followup_reminder and quote.partner_id.email)
         if to_remind:
             to_remind._send_followup_reminder()
 
+    def _create_followup_activities(self):
+        """Give each quote's salesperson (or its author) a "Quote follow-up" activity due on the
+        quote's follow-up date: what `activity_schedule` does, with the activities written in
+        one INSERT.
+
+        Through the ORM, creating an activity costs about 0.6 ms (mostly updating the caches of
+        every model's activity_ids), which alone would make the daily action over 100,000 due
+        quotes take a minute. The side effects of mail.activity's create are kept: the
+        assignees follow their quotes and their activity counters are refreshed; they are not
+        emailed, as an automated activity created with `mail_activity_quick_update` is not.
+        """
+        activity_type = self.env.ref(FOLLOWUP_ACTIVITY_TYPE)
+        assignees = {quote.id: quote.user_id or quote.create_uid for quote in self}
+        now = self.env.cr.now()
+        self.env.cr.execute(SQL(
+            """
+            INSERT INTO mail_activity (
+                res_model_id, res_model, res_id, res_name, activity_type_id, summary, note, date_deadline,
+                user_id, user_tz, automated, active, create_uid, create_date, write_uid, write_date)
+            SELECT %(model_id)s, %(model)s, activity.res_id, activity.res_name, %(type_id)s, %(summary)s, %(note)s,
+                   activity.date_deadline, activity.user_id, activity.user_tz, TRUE, TRUE,
+                   %(uid)s, %(now)s, %(uid)s, %(now)s
+              FROM unnest(%(res_ids)s::int[], %(res_names)s::varchar[], %(deadlines)s::date[],
+                          %(user_ids)s::int[], %(user_tzs)s::varchar[])
+                   AS activity(res_id, res_name, date_deadline, user_id, user_tz)
+            """,
+            model_id=self.env['ir.model']._get_id(self._name),
+            model=self._name,
+            type_id=activity_type.id,
+            summary=activity_type.summary or None,
+            note=activity_type.default_note or None,
+            uid=self.env.uid,
+            now=now,
+            res_ids=self.ids,
+            res_names=[quote.display_name for quote in self],
+            deadlines=[quote.followup_date for quote in self],
+            user_ids=[assignees[quote.id].id or None for quote in self],
+            user_tzs=[assignees[quote.id].tz or None for quote in self],
+        ))
+        self.invalidate_recordset()
+        quotes_by_user = defaultdict(lambda: self.browse())
+        for quote in self:
+            quotes_by_user[assignees[quote.id]] |= quote
+        today = fields.Date.context_today(self)
+        for user, quotes in quotes_by_user.items():
+            if not user:
+                continue
+            quotes.message_subscribe(partner_ids=user.sudo().partner_id.ids)
+            if due_count := len(quotes.filtered(lambda quote: quote.followup_date <= today)):
+                user._bus_send('mail.activity/updated', {'activity_created': True, 'count_diff': due_count})
     def _send_followup_reminder(self):
         """Email the customers a reminder with their quote, and count it as a follow-up."""
         template = self.env.ref('gestion_clientele_quotes.mail_template_customer_quote_reminder')

@@ -3,11 +3,12 @@ from datetime import date
 from unittest.mock import patch
 
 from freezegun import freeze_time
+from psycopg2 import IntegrityError
 
 from odoo.addons.mail.tests.common import MailCommon
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
-from odoo.tools import format_date
+from odoo.tools import format_date, mute_logger
 
 from .common import CustomerQuoteCommon
 
@@ -174,6 +175,18 @@ class TestQuoteFollowup(MailCommon, CustomerQuoteCommon):
         self.assertEqual(len(quote.message_ids.filtered(lambda m: "Follow-up no." in (m.body or ""))), 1,
                          "one message for the follow-up, not two")
 
+    def test_negative_follow_up_settings_refused(self):
+        settings = self.env['res.config.settings'].create({})
+        for field in ('quote_followup_max', 'quote_followup_days'):
+            with self.subTest(field=field):
+                before = self.company[field]
+                with self.assertRaises(IntegrityError), mute_logger('odoo.sql_db'), self.env.cr.savepoint():
+                    settings[field] = -1
+                    settings.execute()
+                    self.env.flush_all()
+                self.company.invalidate_recordset()
+                self.assertEqual(self.company[field], before, "the company's setting is unchanged")
+
     def test_follow_up_refused_on_answered_quote(self):
         quote = self._quotes(1, date(2026, 6, 10), state='accepted')
         messages = quote.message_ids
@@ -209,6 +222,30 @@ class TestQuoteFollowup(MailCommon, CustomerQuoteCommon):
                          "without salesperson, the quote's author")
         self.assertFalse(self._new_mails, "no reminder email while the setting is off")
         self.assertEqual(set(due.mapped('followup_count')), {0}, "an activity is not a follow-up")
+
+    def test_cron_activity_is_a_regular_activity(self):
+        """The daily action's activities are those activity_schedule() makes, and behave as such."""
+        self.user_own.tz = 'Europe/Paris'
+        by_cron, by_orm = self._quotes(2, date(2026, 6, 15))
+        by_cron.message_unsubscribe(self.user_own.partner_id.ids)
+        self._run_cron()
+        by_orm.activity_ids.unlink()
+        reference = by_orm.activity_schedule(
+            ACTIVITY_TYPE, date_deadline=by_orm.followup_date, user_id=self.user_own.id)
+        activity = self._followup_activities(by_cron)
+        fields_compared = [
+            'res_model_id', 'res_model', 'activity_type_id', 'summary', 'note', 'date_deadline', 'user_id',
+            'user_tz', 'automated', 'active', 'state', 'activity_category', 'icon', 'can_write',
+        ]
+        self.assertEqual(activity.read(fields_compared)[0] | {'id': 0}, reference.read(fields_compared)[0] | {'id': 0})
+        self.assertEqual((activity.res_id, activity.res_name), (by_cron.id, by_cron.name))
+        self.assertEqual(by_cron.activity_ids, activity)
+        self.assertEqual(by_cron.activity_state, 'today')
+        self.assertEqual(by_cron.activity_user_id, self.user_own)
+        self.assertIn(self.user_own.partner_id, by_cron.message_partner_ids, "the salesperson follows the quote")
+        self.assertEqual(
+            self.env['customer.quote'].search([('activity_user_id', '=', self.user_own.id), ('id', '=', by_cron.id)]),
+            by_cron, "found by the activity filters of the views")
 
     def test_cron_second_run_does_nothing(self):
         quotes = self._quotes(3, date(2026, 6, 15))
@@ -328,4 +365,4 @@ class TestQuoteFollowup(MailCommon, CustomerQuoteCommon):
         self.assertIn("Relance n°\u00a01.", html.unescape(quote.message_ids[0].body))
 
 
-QUERIES_FOLLOWUP_BATCH = 14
+QUERIES_FOLLOWUP_BATCH = 15
