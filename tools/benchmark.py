@@ -111,9 +111,12 @@ def _run_cron(registry, xmlid):
             cron.method_direct_trigger()
             seconds += time.perf_counter() - start
             runs += 1
-            progress = env['ir.cron.progress'].search([('cron_id', '=', cron.id)], order='id desc', limit=1)
+            cron_id = cron.id
+        # A new transaction, to see the progress the job committed in its own.
+        with registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            progress = env['ir.cron.progress'].search([('cron_id', '=', cron_id)], order='id desc', limit=1)
             remaining = progress.remaining
-            cr.commit()
     return seconds, runs, _peak_memory_mb() - memory_before
 
 
