@@ -6,7 +6,7 @@ from freezegun import freeze_time
 from psycopg2 import IntegrityError
 
 from odoo.addons.mail.tests.common import MailCommon
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 from odoo.tools import format_date, mute_logger
 
@@ -174,6 +174,18 @@ class TestQuoteFollowup(MailCommon, CustomerQuoteCommon):
         self.assertIn("Left a voicemail.", done_message.body)
         self.assertEqual(len(quote.message_ids.filtered(lambda m: "Follow-up no." in (m.body or ""))), 1,
                          "one message for the follow-up, not two")
+
+    def test_follow_up_own_quotes_only(self):
+        """A salesperson who sees their own quotes follows them up, not a colleague's."""
+        own = self._quotes(1, date(2026, 6, 15))
+        colleagues = self._quotes(1, date(2026, 6, 15), user_id=self.user_own_colleague.id)
+        self._record(own.with_user(self.user_own), note="Called back.")
+        self.assertEqual(own.followup_count, 1)
+        with self.assertRaises(AccessError):
+            wizard = self.env['customer.quote.followup'].with_user(self.user_own).create({
+                'quote_ids': colleagues.ids, 'note': "Not my quote"})
+            wizard.action_record()
+        self.assertEqual((colleagues.followup_count, colleagues.followup_date), (0, date(2026, 6, 15)))
 
     def test_negative_follow_up_settings_refused(self):
         settings = self.env['res.config.settings'].create({})
