@@ -174,25 +174,22 @@ class CustomerQuote(models.Model):
     @api.depends_context('tz')
     @api.depends('state', 'followup_date')
     def _compute_followup_status(self):
-        today = fields.Date.context_today(self)
-        for quote in self:
-            if quote.state in ANSWERED_STATES:
-                quote.followup_status = 'done'
-            elif quote.state not in OPEN_STATES or not quote.followup_date:
-                quote.followup_status = 'none'
-            elif quote.followup_date > today:
-                quote.followup_status = 'planned'
-            elif quote.followup_date == today:
-                quote.followup_status = 'today'
-            else:
-                quote.followup_status = 'overdue'
+        # The same rules as the search: each status is a domain on the state and follow-up date.
+        for status, domain in self._followup_status_domains().items():
+            self.filtered_domain(domain).followup_status = status
 
     def _search_followup_status(self, operator, value):
         if operator not in ('in', 'not in'):
             return NotImplemented
+        domains = self._followup_status_domains()
+        domain = Domain.OR(domains[status] for status in value if status in domains)
+        return domain if operator == 'in' else ~domain
+
+    def _followup_status_domains(self):
+        """{follow-up status: the domain of the quotes in it}, the statuses not overlapping."""
         today = fields.Date.context_today(self)
         open_quote = Domain('state', 'in', OPEN_STATES)
-        status_domains = {
+        return {
             'done': Domain('state', 'in', ANSWERED_STATES),
             'none': Domain('state', 'not in', ANSWERED_STATES) & (
                 Domain('state', 'not in', OPEN_STATES) | Domain('followup_date', '=', False)),
@@ -200,8 +197,6 @@ class CustomerQuote(models.Model):
             'today': open_quote & Domain('followup_date', '=', today),
             'overdue': open_quote & Domain('followup_date', '<', today),
         }
-        domain = Domain.OR(status_domains[status] for status in value if status in status_domains)
-        return domain if operator == 'in' else ~domain
 
     @api.depends('partner_id')
     def _compute_partner_address(self):
@@ -233,20 +228,11 @@ class CustomerQuote(models.Model):
     @api.depends('line_ids.price_subtotal', 'line_ids.discount_amount', 'currency_id', 'company_id')
     def _compute_amounts(self):
         for quote in self:
-            lines = quote.line_ids
-            if quote.company_id.tax_calculation_rounding_method == 'round_globally':
-                tax_totals = quote._get_tax_totals_summary()
-                quote.amount_untaxed = tax_totals['base_amount_currency']
-                quote.amount_tax = tax_totals['tax_amount_currency']
-                quote.amount_total = tax_totals['total_amount_currency']
-            else:
-                # Taxes rounded line by line: the quote's totals are the sums of its lines'
-                # amounts, no need to run the tax engine a second time.
-                currency = quote.currency_id or quote.company_id.currency_id
-                quote.amount_untaxed = currency.round(sum(lines.mapped('price_subtotal')))
-                quote.amount_tax = currency.round(sum(lines.mapped('price_tax')))
-                quote.amount_total = currency.round(quote.amount_untaxed + quote.amount_tax)
-            quote.amount_discount = sum(lines.mapped('discount_amount'))
+            tax_totals = quote._get_tax_totals_summary()
+            quote.amount_untaxed = tax_totals['base_amount_currency']
+            quote.amount_tax = tax_totals['tax_amount_currency']
+            quote.amount_total = tax_totals['total_amount_currency']
+            quote.amount_discount = sum(quote.line_ids.mapped('discount_amount'))
 
     @api.depends_context('lang')
     @api.depends('line_ids.price_subtotal', 'currency_id', 'company_id')
@@ -353,13 +339,15 @@ class CustomerQuote(models.Model):
     def action_accept(self):
         self._check_state(('draft', 'sent'), _("Accept"))
         self.write({'state': 'accepted', 'answer_date': fields.Date.context_today(self)})
-        self._close_followup_activities(_("The customer accepted the quote."))
+        self.activity_feedback([FOLLOWUP_ACTIVITY_TYPE], feedback=_("The customer accepted the quote."),
+                               only_automated=False)
         return True
 
     def action_refuse(self):
         self._check_state(('draft', 'sent'), _("Refuse"))
         self.write({'state': 'refused', 'answer_date': fields.Date.context_today(self)})
-        self._close_followup_activities(_("The customer refused the quote."))
+        self.activity_feedback([FOLLOWUP_ACTIVITY_TYPE], feedback=_("The customer refused the quote."),
+                               only_automated=False)
         return True
 
     def action_followup(self):
@@ -591,16 +579,14 @@ class CustomerQuote(models.Model):
             user_tzs=[assignees[quote.id].tz or None for quote in self],
         ))
         self.invalidate_recordset()
-        quotes_by_user = defaultdict(lambda: self.browse())
-        for quote in self:
-            quotes_by_user[assignees[quote.id]] |= quote
         today = fields.Date.context_today(self)
-        for user, quotes in quotes_by_user.items():
+        for user, quotes in self.grouped(lambda quote: assignees[quote.id]).items():
             if not user:
                 continue
             quotes.message_subscribe(partner_ids=user.sudo().partner_id.ids)
             if due_count := len(quotes.filtered(lambda quote: quote.followup_date <= today)):
                 user._bus_send('mail.activity/updated', {'activity_created': True, 'count_diff': due_count})
+
     def _send_followup_reminder(self):
         """Email the customers a reminder with their quote, and count it as a follow-up."""
         template = self.env.ref('gestion_clientele_quotes.mail_template_customer_quote_reminder')
@@ -618,17 +604,12 @@ class CustomerQuote(models.Model):
         self._record_followup(self.env._("Reminder emailed to the customer."), close_activities=False)
 
     def _record_followup(self, note=False, close_activities=True):
-        """Count one more follow-up and plan the next one, with a note in the chatter.
-
-        The next follow-up comes after the company's follow-up delay, unless the company's
-        maximum number of follow-ups is reached.
-        """
+        """Count one more follow-up and plan the next one, with a note in the chatter."""
         today = fields.Date.context_today(self)
+        activity_type = self.env.ref(FOLLOWUP_ACTIVITY_TYPE)
         for quote in self:
-            company = quote.company_id
             count = quote.followup_count + 1
-            last = bool(company.quote_followup_max) and count >= company.quote_followup_max
-            next_date = False if last else today + timedelta(days=company.quote_followup_days)
+            next_date = quote.company_id._quote_next_followup_date(count, today)
             # The note below says it all: no separate tracking message.
             quote.with_context(tracking_disable=True).write({
                 'followup_count': count,
@@ -639,7 +620,8 @@ class CustomerQuote(models.Model):
                 self.env._("Next follow-up on %(date)s.", date=format_date(self.env, next_date)) if next_date
                 else self.env._("No further follow-up planned.")
             )
-            activities = quote._get_followup_activities() if close_activities else self.env['mail.activity']
+            activities = close_activities and quote.activity_ids.filtered(
+                lambda activity: activity.activity_type_id == activity_type)
             if activities:
                 # The "activity done" message carries the follow-up: one message, not two.
                 activities.action_feedback(feedback="\n".join(filter(None, [summary, note])))
@@ -648,14 +630,6 @@ class CustomerQuote(models.Model):
                 if note:
                     body += plaintext2html(note)
                 quote.message_post(body=body, subtype_xmlid='mail.mt_note')
-
-    def _get_followup_activities(self):
-        activity_type = self.env.ref(FOLLOWUP_ACTIVITY_TYPE, raise_if_not_found=False)
-        return self.activity_ids.filtered(lambda activity: activity.activity_type_id == activity_type)
-
-    def _close_followup_activities(self, feedback):
-        if activities := self._get_followup_activities():
-            activities.action_feedback(feedback=feedback)
 
     def _check_state(self, allowed_states, action_label):
         if wrong := self.filtered(lambda quote: quote.state not in allowed_states):

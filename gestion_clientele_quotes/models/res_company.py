@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from odoo import api, fields, models
 
 
@@ -53,6 +55,14 @@ class ResCompany(models.Model):
     # ------------------------------------------------------------
     # BUSINESS METHODS
     # ------------------------------------------------------------
+
+    def _quote_next_followup_date(self, followup_count, today):
+        """When to follow up a quote next, after its `followup_count`-th follow-up made `today`:
+        after the follow-up delay, or never (False) once the maximum is reached."""
+        self.ensure_one()
+        if self.quote_followup_max and followup_count >= self.quote_followup_max:
+            return False
+        return today + timedelta(days=self.quote_followup_days)
 
     @api.model
     def _setup_customer_quote_sequences(self):

@@ -1,5 +1,27 @@
+from contextlib import contextmanager
+from unittest.mock import patch
+
 from odoo.fields import Command
 from odoo.tests import TransactionCase, new_test_user
+
+# What the web client reads for the customer's Commercial tab (statistics and quotes list).
+COMMERCIAL_TAB_SPEC = {
+    'customer_quote_count': {},
+    'customer_quote_decided_count': {},
+    'customer_quote_acceptance_rate': {},
+    'customer_quote_open_amount': {},
+    'customer_quote_next_followup_date': {},
+    'customer_quote_currency_id': {'fields': {}},
+    'customer_quote_ids': {
+        'fields': {
+            'name': {}, 'date': {}, 'validity_date': {}, 'followup_date': {},
+            'followup_status': {}, 'followup_count': {},
+            'state': {}, 'amount_untaxed': {}, 'amount_total': {},
+            'currency_id': {'fields': {'display_name': {}}},
+        },
+        'order': 'date desc, id desc',
+    },
+}
 
 
 def create_items(env, taxes, items):
@@ -73,6 +95,29 @@ class CustomerQuoteCommon(TransactionCase):
         for code in ('en_US', 'fr_FR'):
             cls.env['res.lang']._activate_lang(code)
         cls.env['ir.module.module']._load_module_terms(['gestion_clientele_quotes'], ['fr_FR'], overwrite=True)
+
+    def _call_as_cron(self, method_name, context=None, **kwargs):
+        """Call a quote method in a cursor of its own, as the cron runner does; what it commits
+        stays in the test's transaction."""
+        self.env.flush_all()
+        with self.enter_registry_test_mode(), self.registry.cursor() as cron_cr:
+            cron_env = self.env(cr=cron_cr, context=dict(self.env.context, **(context or {})))
+            getattr(cron_env['customer.quote'], method_name)(**kwargs)
+        self.env.invalidate_all()
+
+    @contextmanager
+    def _count_batches(self, method_name):
+        """Record the size of each recordset the quote method `method_name` is called on."""
+        Quote = self.registry['customer.quote']
+        method = getattr(Quote, method_name)
+        sizes = []
+
+        def counting(records, *args, **kwargs):
+            sizes.append(len(records))
+            return method(records, *args, **kwargs)
+
+        with patch.object(Quote, method_name, counting):
+            yield sizes
 
     @classmethod
     def _create_quotes(cls, count, state='draft', **values):

@@ -1,7 +1,7 @@
 from odoo.fields import Command
 from odoo.tests import Form, tagged, users, warmup
 
-from .common import CustomerQuoteCommon
+from .common import COMMERCIAL_TAB_SPEC, CustomerQuoteCommon
 
 
 @tagged('post_install', '-at_install')
@@ -152,27 +152,10 @@ class TestQuoteQueryCounts(CustomerQuoteCommon):
                 {'partner_id': customer.id, 'user_id': self.user_own.id, 'line_ids': self._lines(3)}
                 for _index in range(count)
             ])
-        spec = {
-            'customer_quote_count': {},
-            'customer_quote_acceptance_rate': {},
-            'customer_quote_open_amount': {},
-            'customer_quote_next_followup_date': {},
-            'customer_quote_currency_id': {'fields': {}},
-            'customer_quote_decided_count': {},
-            'customer_quote_ids': {
-                'fields': {
-                    'name': {}, 'date': {}, 'validity_date': {}, 'followup_date': {},
-                    'followup_status': {}, 'followup_count': {},
-                    'state': {}, 'amount_untaxed': {}, 'amount_total': {},
-                    'currency_id': {'fields': {'display_name': {}}},
-                },
-                'order': 'date desc, id desc',
-            },
-        }
         for customer, count in zip(customers, (5, 60), strict=True):
             self.env.invalidate_all()
             with self.assertQueryCount(quote_own=QUERIES_READ_COMMERCIAL_TAB):
-                result = customer.with_env(self.env).web_read(spec)
+                result = customer.with_env(self.env).web_read(COMMERCIAL_TAB_SPEC)
             self.assertEqual(len(result[0]['customer_quote_ids']), count)
             self.assertEqual(result[0]['customer_quote_count'], count)
 

@@ -88,39 +88,22 @@ class TestQuoteAmounts(CustomerQuoteCommon):
         ]
         self.assertEqual(sum(tax_amounts), 19.14)
 
-    def test_totals_match_the_tax_engine_in_both_rounding_modes(self):
-        """Rounded per line, the totals are the lines' sums; rounded globally, the engine's.
-        Either way they are what Odoo's tax totals widget shows."""
-        vat_55_included = self.env['account.tax'].create({
-            'name': "VAT 5.5% included (test)",
-            'amount': 5.5,
+    def test_rounding_per_tax(self):
+        """Lines computed together keep their own amounts; the totals are rounded per tax (Odoo's default)."""
+        self.company.tax_calculation_rounding_method = 'round_globally'
+        vat_21_included = self.env['account.tax'].create({
+            'name': "VAT 21% included (test)",
+            'amount': 21.0,
             'amount_type': 'percent',
             'price_include_override': 'tax_included',
             'type_tax_use': 'sale',
         })
-        eco_fee = self.env['account.tax'].create({
-            'name': "Fixed fee (test)",
-            'amount': 0.15,
-            'amount_type': 'fixed',
-            'type_tax_use': 'sale',
-        })
-        lines = [
-            (self.product_entry, 3, {'price_unit': 3.33, 'tax_ids': [Command.set((self.vat_20 + eco_fee).ids)]}),
-            (self.product_card, 7, {'price_unit': 1.11, 'discount': 7.5}),
-            (self.product_cap, 1, {'price_unit': 10.01, 'tax_ids': [Command.set(vat_55_included.ids)]}),
-            (self.product_cap, 9, {'price_unit': 0.37, 'discount_amount': 0.01}),
-        ]
-        figures = {}
-        for rounding in ('round_per_line', 'round_globally'):
-            with self.subTest(rounding=rounding):
-                self.company.tax_calculation_rounding_method = rounding
-                quote = self._create_quote(lines)
-                totals = quote.tax_totals
-                self.assertAlmostEqual(quote.amount_untaxed, totals['base_amount_currency'], places=9)
-                self.assertAlmostEqual(quote.amount_tax, totals['tax_amount_currency'], places=9)
-                self.assertAlmostEqual(quote.amount_total, totals['total_amount_currency'], places=9)
-                figures[rounding] = (quote.amount_untaxed, quote.amount_tax, quote.amount_total)
-        self.assertEqual(figures['round_per_line'][0], figures['round_globally'][0])
+        line = (self.product_card, 1, {'price_unit': 21.53, 'tax_ids': [Command.set(vat_21_included.ids)]})
+        quote = self._create_quote([line, line])
+        self.assertEqual(
+            [(line.price_subtotal, line.price_tax, line.price_total) for line in quote.line_ids],
+            [(17.79, 3.74, 21.53), (17.79, 3.74, 21.53)])
+        self.assertEqual((quote.amount_untaxed, quote.amount_tax, quote.amount_total), (35.59, 7.47, 43.06))
 
     def test_fiscal_position_maps_taxes(self):
         exempt = self.env['account.fiscal.position'].create({'name': "Tax exempt association"})

@@ -1,5 +1,4 @@
 from datetime import date
-from unittest.mock import patch
 
 from freezegun import freeze_time
 
@@ -57,22 +56,8 @@ class TestQuoteExpiry(CustomerQuoteCommon):
     def test_thousand_quotes_in_batches(self):
         quotes = self._quotes(1000, date(2026, 6, 1))
         creation_messages = quotes.message_ids
-        Quote = self.registry['customer.quote']
-        expire = Quote._expire
-        batches = []
-
-        def counting_expire(records):
-            batches.append(len(records))
-            return expire(records)
-
-        self.env.flush_all()
-        with (
-            patch.object(Quote, '_expire', counting_expire),
-            self.enter_registry_test_mode(),
-            self.registry.cursor() as cron_cr,
-        ):
-            self.env(cr=cron_cr)['customer.quote']._cron_expire_quotes(batch_size=300)
-        self.env.invalidate_all()
+        with self._count_batches('_expire') as batches:
+            self._call_as_cron('_cron_expire_quotes', batch_size=300)
         self.assertEqual(batches, [300, 300, 300, 100], "each batch is committed on its own")
         self.assertEqual(set(quotes.mapped('state')), {'expired'})
         expiry_notes = quotes.message_ids - creation_messages

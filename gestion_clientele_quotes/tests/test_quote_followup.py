@@ -41,12 +41,8 @@ class TestQuoteFollowup(MailCommon, CustomerQuoteCommon):
         })
 
     def _run_cron(self, **kwargs):
-        self.env.flush_all()
-        with self.enter_registry_test_mode(), self.registry.cursor() as cron_cr:
-            # Real PDFs in the reminders (tests otherwise get the report's HTML).
-            cron_env = self.env(cr=cron_cr, context=dict(self.env.context, force_report_rendering=True))
-            cron_env['customer.quote']._cron_schedule_followups(**kwargs)
-        self.env.invalidate_all()
+        # Real PDFs in the reminders (tests otherwise get the report's HTML).
+        self._call_as_cron('_cron_schedule_followups', context={'force_report_rendering': True}, **kwargs)
 
     def _followup_activities(self, quotes):
         return self.env['mail.activity'].with_context(active_test=False).search([
@@ -325,15 +321,7 @@ class TestQuoteFollowup(MailCommon, CustomerQuoteCommon):
 
     def test_cron_batches(self):
         quotes = self._quotes(25, date(2026, 6, 15))
-        Quote = self.registry['customer.quote']
-        run_batch = Quote._run_followup_batch
-        batches = []
-
-        def counting_batch(records):
-            batches.append(len(records))
-            return run_batch(records)
-
-        with patch.object(Quote, '_run_followup_batch', counting_batch):
+        with self._count_batches('_run_followup_batch') as batches:
             self._run_cron(batch_size=10)
         self.assertEqual(batches, [10, 10, 5])
         self.assertEqual(len(self._followup_activities(quotes)), 25)

@@ -24,13 +24,13 @@ class CustomerQuoteFollowup(models.TransientModel):
     def _compute_next_followup(self):
         today = fields.Date.context_today(self)
         for wizard in self:
-            company = wizard.quote_ids.company_id
-            maximum = company.quote_followup_max if len(company) == 1 else 0
-            wizard.followup_max_reached = bool(maximum) and all(
-                quote.followup_count + 1 >= maximum for quote in wizard.quote_ids)
-            wizard.next_followup_date = (
-                len(company) == 1 and not wizard.followup_max_reached
-                and fields.Date.add(today, days=company.quote_followup_days))
+            next_dates = {
+                quote.company_id._quote_next_followup_date(quote.followup_count + 1, today)
+                for quote in wizard.quote_ids
+            }
+            wizard.followup_max_reached = next_dates == {False}
+            # One date for the whole selection, or none shown.
+            wizard.next_followup_date = next_dates.pop() if len(next_dates) == 1 else False
 
     def action_record(self):
         self.ensure_one()
