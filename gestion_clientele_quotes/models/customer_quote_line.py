@@ -2,7 +2,10 @@ from collections import defaultdict
 
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.fields import Command
 from odoo.tools import float_compare, float_is_zero
+
+AMOUNT_FIELDS = ('price_subtotal', 'price_tax', 'price_total')
 
 
 class CustomerQuoteLine(models.Model):
@@ -68,9 +71,8 @@ class CustomerQuoteLine(models.Model):
     @api.depends('product_id')
     def _compute_name(self):
         # Descriptions are in the customer's language: switch context once per language, not per line.
-        lines_by_lang = defaultdict(lambda: self.browse())
-        for line in self.filtered('product_id'):
-            lines_by_lang[line.quote_id.partner_id.lang or self.env.lang] |= line
+        lines_by_lang = self.filtered('product_id').grouped(
+            lambda line: line.quote_id.partner_id.lang or self.env.lang)
         for lang, lines in lines_by_lang.items():
             for line in lines.with_context(lang=lang):
                 line.name = line.product_id.get_product_multiline_description_sale()
@@ -78,23 +80,12 @@ class CustomerQuoteLine(models.Model):
     @api.depends('product_id')
     def _compute_price_unit(self):
         for line in self:
-            product = line.product_id
-            if not product:
-                line.price_unit = 0.0
-                continue
-            quote = line.quote_id
-            line.price_unit = product.currency_id._convert(
-                product.lst_price,
-                quote.currency_id or product.currency_id,
-                quote.company_id or self.env.company,
-                quote.date or fields.Date.context_today(line),
-            )
+            line.price_unit = line._get_item_price(line.product_id, line.quote_id)
 
     @api.depends('quantity', 'price_unit', 'discount')
     def _compute_discount_amount(self):
         for line in self:
-            gross = line.quantity * line.price_unit
-            line.discount_amount = line.currency_id.round(gross * line.discount / 100.0)
+            line.discount_amount = line.currency_id.round(line.quantity * line.price_unit * line.discount / 100.0)
 
     def _inverse_discount_amount(self):
         self._check_discount_within_gross()
@@ -103,29 +94,24 @@ class CustomerQuoteLine(models.Model):
 
     @api.depends('product_id', 'quote_id.fiscal_position_id', 'company_id')
     def _compute_tax_ids(self):
+        # Quotes repeat the same items for the same companies and fiscal positions: map each once.
         mapped_taxes = {}
         for line in self:
-            company = line.company_id or self.env.company
-            taxes = line.product_id.taxes_id._filter_taxes_by_company(company)
-            fiscal_position = line.quote_id.fiscal_position_id
-            key = (fiscal_position.id, company.id, tuple(taxes.ids))
+            key = (line.product_id, line.company_id or self.env.company, line.quote_id.fiscal_position_id)
             if key not in mapped_taxes:
-                mapped_taxes[key] = fiscal_position.map_tax(taxes)
+                mapped_taxes[key] = self._get_item_taxes(*key)
             line.tax_ids = mapped_taxes[key]
 
     @api.depends('quantity', 'price_unit', 'discount_amount', 'tax_ids')
     def _compute_amount(self):
         # The tax engine works on lists of lines: one call per quote rather than one per line.
-        AccountTax = self.env['account.tax']
         for quote, lines in self.grouped('quote_id').items():
-            company = quote.company_id or self.env.company
             base_lines = [line._prepare_base_line_for_taxes_computation() for line in lines]
-            AccountTax._add_tax_details_in_base_lines(base_lines, company)
-            AccountTax._round_base_lines_tax_details(base_lines, company)
-            for line, base_line in zip(lines, base_lines, strict=True):
-                line.price_subtotal = base_line['tax_details']['total_excluded_currency']
-                line.price_total = base_line['tax_details']['total_included_currency']
-                line.price_tax = line.price_total - line.price_subtotal
+            amounts = self._get_amounts_from_base_lines(base_lines, quote.company_id or self.env.company)
+            for line, (subtotal, tax, total) in zip(lines, amounts, strict=True):
+                line.price_subtotal = subtotal
+                line.price_tax = tax
+                line.price_total = total
 
     # ------------------------------------------------------------
     # CONSTRAINT METHODS
@@ -134,20 +120,18 @@ class CustomerQuoteLine(models.Model):
     @api.constrains('quantity', 'price_unit', 'discount', 'discount_amount')
     def _check_offer_settings(self):
         for line in self:
-            label = line.product_id.display_name
             if line.quantity < 0:
-                raise ValidationError(_(
-                    "The quantity of “%(item)s” cannot be negative.", item=label))
-            if line.price_unit < 0:
-                raise ValidationError(_(
-                    "The current price of “%(item)s” cannot be negative.", item=label))
-            if line.discount < 0 or line.discount_amount < 0:
-                raise ValidationError(_(
-                    "The discount on “%(item)s” cannot be negative.", item=label))
-            if float_compare(line.discount, 100.0, precision_digits=6) > 0:
-                raise ValidationError(_(
-                    "The discount on “%(item)s” cannot exceed 100%%.", item=label))
-            line._check_discount_within_gross()
+                message = _("The quantity of “%(item)s” cannot be negative.")
+            elif line.price_unit < 0:
+                message = _("The current price of “%(item)s” cannot be negative.")
+            elif line.discount < 0 or line.discount_amount < 0:
+                message = _("The discount on “%(item)s” cannot be negative.")
+            elif float_compare(line.discount, 100.0, precision_digits=6) > 0:
+                message = _("The discount on “%(item)s” cannot exceed 100%%.")
+            else:
+                continue
+            raise ValidationError(message % {'item': line.product_id.display_name})
+        self._check_discount_within_gross()
 
     # ------------------------------------------------------------
     # ONCHANGE METHODS
@@ -174,6 +158,76 @@ class CustomerQuoteLine(models.Model):
         self.quote_id._check_not_locked()
         return super().write(vals)
 
+    def _add_precomputed_values(self, vals_list):
+        # The ORM precomputes fields on a draft record per line, field by field; for lines made by
+        # the hundred (Transfer, imports, integrations) that is most of the time spent creating a
+        # quote. Lines given by item and quote are priced here from plain values instead, with the
+        # same helpers as the compute methods, each item, price and tax mapping looked up once.
+        batch = [
+            vals for vals in vals_list
+            if isinstance(vals.get('quote_id'), int) and isinstance(vals.get('product_id'), int)
+            # The ORM handles given taxes (x2many commands) and a given discount amount (its inverse).
+            and 'tax_ids' not in vals and 'discount_amount' not in vals
+        ]
+        if batch:
+            self._add_batch_precomputed_values(batch)
+        super()._add_precomputed_values(vals_list)
+
+    def _add_batch_precomputed_values(self, vals_list):
+        quote_by_id = {quote.id: quote for quote in self.env['customer.quote'].browse(
+            {vals['quote_id'] for vals in vals_list})}
+        product_by_id = {product.id: product for product in self.env['product.product'].browse(
+            {vals['product_id'] for vals in vals_list})}
+        names, prices, taxes = {}, {}, {}
+        items_by_quote = defaultdict(list)
+        for vals in vals_list:
+            quote, product = quote_by_id[vals['quote_id']], product_by_id[vals['product_id']]
+            company = quote.company_id or self.env.company
+            precomputed = {'company_id', 'currency_id', 'tax_ids', 'discount_amount', *AMOUNT_FIELDS}
+            precomputed.update(fname for fname in ('name', 'price_unit') if fname not in vals)
+            vals['company_id'] = quote.company_id.id
+            vals['currency_id'] = quote.currency_id.id
+            if 'name' not in vals:
+                key = (product, quote.partner_id.lang or self.env.lang)
+                if key not in names:
+                    names[key] = product.with_context(lang=key[1]).get_product_multiline_description_sale()
+                vals['name'] = names[key]
+            if 'price_unit' not in vals:
+                key = (product, quote.currency_id, company, quote.date)
+                if key not in prices:
+                    prices[key] = self._get_item_price(product, quote)
+                vals['price_unit'] = prices[key]
+            # Numbers as a draft line holds them (rounded to their digits), so that the amounts match.
+            for fname in ('quantity', 'price_unit', 'discount'):
+                vals[fname] = self._fields[fname].convert_to_cache(vals.get(fname), self)
+            key = (product, company, quote.fiscal_position_id)
+            if key not in taxes:
+                taxes[key] = self._get_item_taxes(*key)
+            vals['tax_ids'] = [Command.set(taxes[key].ids)]
+            vals['discount_amount'] = quote.currency_id.round(
+                vals['quantity'] * vals['price_unit'] * vals['discount'] / 100.0)
+            # As the ORM marks what it precomputes: a precomputed discount amount is not inversed.
+            vals['__precomputed__'] = {self._fields[fname] for fname in precomputed}
+            items_by_quote[quote].append((vals, product, taxes[key]))
+        for quote, items in items_by_quote.items():
+            base_lines = [
+                self._prepare_base_line_from_values(
+                    quote, product, item_taxes, vals['quantity'], vals['price_unit'], vals['discount_amount'],
+                    name=vals['name'])
+                for vals, product, item_taxes in items
+            ]
+            amounts = self._get_amounts_from_base_lines(base_lines, quote.company_id or self.env.company)
+            for (vals, _product, _taxes), line_amounts in zip(items, amounts, strict=True):
+                vals.update(zip(AMOUNT_FIELDS, line_amounts, strict=True))
+
+    def _check_company(self, fnames=None):
+        # The generic check filters every line's items and taxes one line at a time, while the
+        # lines of a batch share a few items: check one line per (company, item, taxes).
+        representatives = {}
+        for line in self:
+            representatives.setdefault((line.company_id, line.product_id, line.tax_ids), line.id)
+        return super(CustomerQuoteLine, self.browse(representatives.values()))._check_company(fnames)
+
     @api.ondelete(at_uninstall=False)
     def _unlink_except_accepted_quote(self):
         self.quote_id._check_not_locked()
@@ -185,10 +239,13 @@ class CustomerQuoteLine(models.Model):
     def _discount_from_amount(self):
         """The unrounded percentage that takes `discount_amount` off quantity × current price."""
         self.ensure_one()
-        gross = self.quantity * self.price_unit
+        return self._discount_percent(self.quantity * self.price_unit, self.discount_amount)
+
+    @api.model
+    def _discount_percent(self, gross, discount_amount):
         if float_is_zero(gross, precision_digits=6):
             return 0.0
-        return self.discount_amount / gross * 100.0
+        return discount_amount / gross * 100.0
 
     def _check_discount_within_gross(self):
         for line in self:
@@ -204,19 +261,56 @@ class CustomerQuoteLine(models.Model):
     def _prepare_base_line_for_taxes_computation(self, **kwargs):
         """Describe the item the way account.tax's generic tax engine expects it."""
         self.ensure_one()
-        quote = self.quote_id
-        company = quote.company_id or self.env.company
+        return self._prepare_base_line_from_values(
+            self.quote_id, self.product_id, self.tax_ids, self.quantity, self.price_unit, self.discount_amount,
+            record=self, name=self.name, **kwargs)
+
+    @api.model
+    def _prepare_base_line_from_values(self, quote, product, taxes, quantity, price_unit, discount_amount, **kwargs):
+        """The engine's base line of an item of `quote`, from its values rather than from a line,
+        so that lines being created can be priced before they exist."""
+        currency = quote.currency_id or (quote.company_id or self.env.company).currency_id
         return self.env['account.tax']._prepare_base_line_for_taxes_computation(
-            self,
+            kwargs.pop('record', None),
             **{
-                'tax_ids': self.tax_ids,
-                'quantity': self.quantity,
-                'price_unit': self.price_unit,
+                'product_id': product,
+                'tax_ids': taxes,
+                'quantity': quantity,
+                'price_unit': price_unit,
                 # The % that takes exactly the rounded discount amount off: subtotal = gross - amount.
-                'discount': self._discount_from_amount(),
+                'discount': self._discount_percent(quantity * price_unit, discount_amount),
                 'partner_id': quote.partner_id,
-                'currency_id': quote.currency_id or company.currency_id,
-                'name': self.name,
+                'currency_id': currency,
                 **kwargs,
             },
         )
+
+    @api.model
+    def _get_amounts_from_base_lines(self, base_lines, company):
+        """[(subtotal, tax, total)] of the items of one quote, their taxes computed together."""
+        AccountTax = self.env['account.tax']
+        AccountTax._add_tax_details_in_base_lines(base_lines, company)
+        AccountTax._round_base_lines_tax_details(base_lines, company)
+        amounts = []
+        for base_line in base_lines:
+            subtotal = base_line['tax_details']['total_excluded_currency']
+            total = base_line['tax_details']['total_included_currency']
+            amounts.append((subtotal, total - subtotal, total))
+        return amounts
+
+    @api.model
+    def _get_item_price(self, product, quote):
+        """The item's sales price in the quote's currency, on the quote's date."""
+        if not product:
+            return 0.0
+        return product.currency_id._convert(
+            product.lst_price,
+            quote.currency_id or product.currency_id,
+            quote.company_id or self.env.company,
+            quote.date or fields.Date.context_today(self),
+        )
+
+    @api.model
+    def _get_item_taxes(self, product, company, fiscal_position):
+        """The item's sales taxes in `company`, mapped by the quote's fiscal position."""
+        return fiscal_position.map_tax(product.taxes_id._filter_taxes_by_company(company))

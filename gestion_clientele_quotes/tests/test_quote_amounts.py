@@ -1,3 +1,5 @@
+from unittest.mock import patch
+
 from odoo.fields import Command
 from odoo.tests import Form, tagged
 
@@ -128,3 +130,74 @@ class TestQuoteAmounts(CustomerQuoteCommon):
             quote.line_ids.mapped('product_id'),
             self.product_card + self.product_entry + self.product_cap,
         )
+
+    def test_lines_priced_in_batch_as_the_compute_methods_price_them(self):
+        """Lines created with their item are priced in one pass; the result is what the compute
+        methods give, line by line, for the customer's language, fiscal position and rounding."""
+        self._load_french()
+        self.company.tax_calculation_rounding_method = 'round_globally'
+        self.product_entry.with_context(lang='fr_FR').name = "Entrée unique"
+        vat_21_included = self.env['account.tax'].create({
+            'name': "VAT 21% included (test)",
+            'amount': 21.0,
+            'price_include_override': 'tax_included',
+            'type_tax_use': 'sale',
+        })
+        self.product_cap.taxes_id = vat_21_included
+        self.product_cap.list_price = 21.53
+        exempt = self.env['account.fiscal.position'].create({'name': "Tax exempt association"})
+        self.vat_0.write({
+            'fiscal_position_ids': [Command.link(exempt.id)],
+            'original_tax_ids': [Command.link(self.vat_20.id)],
+        })
+        french_club = self.env['res.partner'].create({
+            'name': "Club nautique", 'lang': 'fr_FR', 'property_account_position_id': exempt.id,
+        })
+        lines = [
+            Command.create({'product_id': self.product_entry.id, 'quantity': 3}),
+            Command.create({'product_id': self.product_card.id, 'quantity': 1.255, 'discount': 12.5}),
+            Command.create({'product_id': self.product_cap.id, 'quantity': 2, 'discount': 100 / 3}),
+            Command.create({'product_id': self.product_cap.id}),
+            Command.create({'product_id': self.product_subscription.id, 'price_unit': 299.999, 'name': "Typed"}),
+        ]
+
+        def create_quotes():
+            return self.env['customer.quote'].create([
+                {'partner_id': partner.id, 'line_ids': lines} for partner in (self.partner, french_club)
+            ])
+
+        def line_values(quotes):
+            return [
+                (line.product_id, line.name, line.quantity, line.price_unit, line.discount, line.discount_amount,
+                 line.tax_ids, line.price_subtotal, line.price_tax, line.price_total, line.company_id,
+                 line.currency_id)
+                for line in quotes.line_ids
+            ]
+
+        Line = self.registry['customer.quote.line']
+        with patch.object(Line, '_add_batch_precomputed_values', autospec=True,
+                          side_effect=Line._add_batch_precomputed_values) as batch:
+            batch_quotes = create_quotes()
+        self.assertEqual(batch.call_count, 1, "the lines of both quotes are priced in one pass")
+        with patch.object(Line, '_add_batch_precomputed_values', lambda lines, vals_list: None):
+            computed_quotes = create_quotes()
+        self.env.invalidate_all()
+        self.assertEqual(line_values(batch_quotes), line_values(computed_quotes))
+        self.assertEqual(
+            [(quote.amount_untaxed, quote.amount_tax, quote.amount_total, quote.amount_discount)
+             for quote in batch_quotes],
+            [(quote.amount_untaxed, quote.amount_tax, quote.amount_total, quote.amount_discount)
+             for quote in computed_quotes])
+        # And the figures are the expected ones, not only equal.
+        french_lines = batch_quotes[1].line_ids
+        self.assertEqual(french_lines[0].name, "Entrée unique")
+        self.assertEqual(french_lines[0].tax_ids, self.vat_0, "mapped by the customer's fiscal position")
+        self.assertEqual(
+            [(line.quantity, line.price_unit, line.discount_amount, line.price_subtotal, line.price_total)
+             for line in batch_quotes[0].line_ids],
+            [(3.0, 5.5, 0.0, 16.5, 19.8),
+             (1.26, 45.0, 7.09, 49.61, 59.53),
+             (2.0, 21.53, 14.35, 23.73, 28.71),
+             (1.0, 21.53, 0.0, 17.79, 21.53),
+             (1.0, 300.0, 0.0, 300.0, 360.0)])
+        self.assertEqual(batch_quotes[0].line_ids[4].name, "Typed")
