@@ -1,5 +1,6 @@
 import logging
 from collections import defaultdict
+from contextlib import contextmanager
 from datetime import timedelta
 
 from markupsafe import Markup
@@ -34,6 +35,10 @@ OPEN_STATES = ('draft', 'sent')
 ANSWERED_STATES = ('accepted', 'refused')
 # Quotes whose outcome is known: the acceptance rate is computed over them.
 DECIDED_STATES = ('accepted', 'refused', 'expired')
+
+AMOUNT_FIELDS = ('amount_untaxed', 'amount_discount', 'amount_tax', 'amount_total')
+# Transaction cache entry: the stack of `_collect_priced_quotes` blocks under way.
+PRICED_QUOTES_CACHE_KEY = 'customer.quote.priced_quotes'
 
 # What an accepted quote no longer lets anyone change.
 LOCKED_FIELDS = {
@@ -228,11 +233,7 @@ class CustomerQuote(models.Model):
     @api.depends('line_ids.price_subtotal', 'line_ids.discount_amount', 'currency_id', 'company_id')
     def _compute_amounts(self):
         for quote in self:
-            tax_totals = quote._get_tax_totals_summary()
-            quote.amount_untaxed = tax_totals['base_amount_currency']
-            quote.amount_tax = tax_totals['tax_amount_currency']
-            quote.amount_total = tax_totals['total_amount_currency']
-            quote.amount_discount = sum(quote.line_ids.mapped('discount_amount'))
+            quote._set_amounts(quote._get_rounded_base_lines())
 
     @api.depends_context('lang')
     @api.depends('line_ids.price_subtotal', 'currency_id', 'company_id')
@@ -279,7 +280,10 @@ class CustomerQuote(models.Model):
             for vals, name in zip(group, self._next_numbers(company, quote_date, len(group)), strict=True):
                 vals['name'] = name
         # Lines created with their quote are allowed even for a quote created as accepted (imports).
-        quotes = super(CustomerQuote, self.with_context(creating_customer_quotes=True)).create(vals_list)
+        # Their batch pricing gives the totals too: set them once the quotes and lines exist.
+        with self._collect_priced_quotes() as priced_quotes:
+            quotes = super(CustomerQuote, self.with_context(creating_customer_quotes=True)).create(vals_list)
+        self._set_amounts_of_priced_quotes(priced_quotes)
         return quotes.with_env(self.env)
 
     def write(self, vals):
@@ -678,17 +682,62 @@ class CustomerQuote(models.Model):
         self.ensure_one()
         return self.date and self.date + timedelta(days=days)
 
-    def _get_tax_totals_summary(self):
+    def _get_rounded_base_lines(self):
+        """The lines as the tax engine's base lines, their taxes computed and rounded together."""
         self.ensure_one()
         AccountTax = self.env['account.tax']
         base_lines = [line._prepare_base_line_for_taxes_computation() for line in self.line_ids]
         AccountTax._add_tax_details_in_base_lines(base_lines, self.company_id)
         AccountTax._round_base_lines_tax_details(base_lines, self.company_id)
-        return AccountTax._get_tax_totals_summary(
-            base_lines=base_lines,
+        return base_lines
+
+    def _get_tax_totals_summary(self, base_lines=None):
+        self.ensure_one()
+        return self.env['account.tax']._get_tax_totals_summary(
+            base_lines=self._get_rounded_base_lines() if base_lines is None else base_lines,
             currency=self.currency_id or self.company_id.currency_id,
             company=self.company_id,
         )
+
+    def _set_amounts(self, base_lines):
+        """Set the totals from the quote's rounded `base_lines`."""
+        self.ensure_one()
+        tax_totals = self._get_tax_totals_summary(base_lines)
+        self.amount_untaxed = tax_totals['base_amount_currency']
+        self.amount_tax = tax_totals['tax_amount_currency']
+        self.amount_total = tax_totals['total_amount_currency']
+        self.amount_discount = sum(self.line_ids.mapped('discount_amount'))
+
+    @api.model
+    @contextmanager
+    def _collect_priced_quotes(self):
+        """Within this block, the lines' batch pricing gathers {quote: rounded base lines} for
+        the quotes it priced whole; the block yields that dict."""
+        collectors = self.env.cr.cache.setdefault(PRICED_QUOTES_CACHE_KEY, [])
+        collectors.append(priced_quotes := {})
+        try:
+            yield priced_quotes
+        finally:
+            collectors.pop()
+
+    @api.model
+    def _get_priced_quotes_collector(self):
+        """The dict of the innermost `_collect_priced_quotes` block, or None outside of one."""
+        collectors = self.env.cr.cache.get(PRICED_QUOTES_CACHE_KEY)
+        return collectors[-1] if collectors else None
+
+    @api.model
+    def _set_amounts_of_priced_quotes(self, base_lines_by_quote):
+        """Set the totals of quotes whose lines were all just priced together (see
+        customer.quote.line's batch pricing), from that pass rather than a second one."""
+        quotes = self.browse([
+            quote.id for quote, base_lines in base_lines_by_quote.items()
+            if len(quote.line_ids) == len(base_lines)
+        ])
+        amount_fields = [self._fields[fname] for fname in AMOUNT_FIELDS]
+        with self.env.protecting(amount_fields, quotes):
+            for quote in quotes:
+                quote._set_amounts(base_lines_by_quote[quote])
 
     def _get_report_base_filename(self):
         self.ensure_one()

@@ -148,11 +148,15 @@ class CustomerQuoteLine(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        if not self.env.context.get('creating_customer_quotes'):
-            self.env['customer.quote'].browse(
-                {vals['quote_id'] for vals in vals_list if vals.get('quote_id')}
-            )._check_not_locked()
-        return super().create(vals_list)
+        if self.env.context.get('creating_customer_quotes'):
+            # Lines of quotes being created: the quotes' creation sets their totals.
+            return super().create(vals_list)
+        Quote = self.env['customer.quote']
+        Quote.browse({vals['quote_id'] for vals in vals_list if vals.get('quote_id')})._check_not_locked()
+        with Quote._collect_priced_quotes() as priced_quotes:
+            lines = super().create(vals_list)
+        Quote._set_amounts_of_priced_quotes(priced_quotes)
+        return lines
 
     def write(self, vals):
         self.quote_id._check_not_locked()
@@ -178,6 +182,7 @@ class CustomerQuoteLine(models.Model):
             {vals['quote_id'] for vals in vals_list})}
         product_by_id = {product.id: product for product in self.env['product.product'].browse(
             {vals['product_id'] for vals in vals_list})}
+        priced_quotes = self.env['customer.quote']._get_priced_quotes_collector()
         names, prices, taxes = {}, {}, {}
         items_by_quote = defaultdict(list)
         for vals in vals_list:
@@ -219,6 +224,9 @@ class CustomerQuoteLine(models.Model):
             amounts = self._get_amounts_from_base_lines(base_lines, quote.company_id or self.env.company)
             for (vals, _product, _taxes), line_amounts in zip(items, amounts, strict=True):
                 vals.update(zip(AMOUNT_FIELDS, line_amounts, strict=True))
+            # A quote without lines yet (a new one) is priced whole if all its new lines are here.
+            if priced_quotes is not None and not quote.line_ids:
+                priced_quotes[quote] = base_lines
 
     def _check_company(self, fnames=None):
         # The generic check filters every line's items and taxes one line at a time, while the

@@ -176,9 +176,12 @@ class TestQuoteAmounts(CustomerQuoteCommon):
 
         Line = self.registry['customer.quote.line']
         with patch.object(Line, '_add_batch_precomputed_values', autospec=True,
-                          side_effect=Line._add_batch_precomputed_values) as batch:
+                          side_effect=Line._add_batch_precomputed_values) as batch, \
+                self._count_batches('_compute_amounts') as recomputed:
             batch_quotes = create_quotes()
+            self.env.flush_all()
         self.assertEqual(batch.call_count, 1, "the lines of both quotes are priced in one pass")
+        self.assertEqual(recomputed, [], "the totals come from the same pass")
         with patch.object(Line, '_add_batch_precomputed_values', lambda lines, vals_list: None):
             computed_quotes = create_quotes()
         self.env.invalidate_all()
@@ -201,3 +204,22 @@ class TestQuoteAmounts(CustomerQuoteCommon):
              (1.0, 21.53, 0.0, 17.79, 21.53),
              (1.0, 300.0, 0.0, 300.0, 360.0)])
         self.assertEqual(batch_quotes[0].line_ids[4].name, "Typed")
+
+        # Lines added to a quote: priced whole when it had none, or with the lines it has.
+        added_to_empty, added_to_started = self.env['customer.quote'].create([
+            {'partner_id': self.partner.id},
+            {'partner_id': self.partner.id, 'line_ids': lines[:2]},
+        ])
+        with self._count_batches('_compute_amounts') as recomputed:
+            self.env['customer.quote.line'].create(
+                [{**values, 'quote_id': added_to_empty.id} for _command, _id, values in lines]
+                + [{**values, 'quote_id': added_to_started.id} for _command, _id, values in lines[2:]])
+            self.env.flush_all()
+        self.assertEqual(recomputed, [1], "only the quote that had lines is computed again")
+        self.env.invalidate_all()
+        for quote in added_to_empty + added_to_started:
+            self.assertEqual(line_values(quote), line_values(batch_quotes[0]))
+            self.assertEqual(
+                (quote.amount_untaxed, quote.amount_tax, quote.amount_total, quote.amount_discount),
+                (batch_quotes[0].amount_untaxed, batch_quotes[0].amount_tax, batch_quotes[0].amount_total,
+                 batch_quotes[0].amount_discount))
