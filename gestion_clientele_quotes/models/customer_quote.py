@@ -286,6 +286,15 @@ class CustomerQuote(models.Model):
         self._set_amounts_of_priced_quotes(priced_quotes)
         return quotes.with_env(self.env)
 
+    def _add_precomputed_values(self, vals_list):
+        # The ORM precomputes on a draft quote holding a draft of each of its lines, while no
+        # precomputed field of the quote depends on its lines: leave them out of the draft.
+        line_commands = [vals.pop('line_ids', None) for vals in vals_list]
+        super()._add_precomputed_values(vals_list)
+        for vals, commands in zip(vals_list, line_commands, strict=True):
+            if commands is not None:
+                vals['line_ids'] = commands
+
     def write(self, vals):
         if LOCKED_FIELDS.intersection(vals):
             self._check_not_locked()

@@ -131,6 +131,18 @@ class TestQuoteAmounts(CustomerQuoteCommon):
             self.product_card + self.product_entry + self.product_cap,
         )
 
+    def test_quote_precomputed_fields_do_not_depend_on_lines(self):
+        """The quote's precomputation leaves the lines out of its draft (see its
+        _add_precomputed_values): true only while none of those fields depends on them."""
+        Quote = self.env['customer.quote']
+        precomputed = [field for field in Quote._fields.values() if field.precompute]
+        self.assertTrue(precomputed)
+        for field in precomputed:
+            depends, _depends_context = field.get_depends(Quote)
+            self.assertFalse(
+                [path for path in depends if path.split('.')[0] == 'line_ids'],
+                f"{field.name} depends on the quote's lines")
+
     def test_lines_priced_in_batch_as_the_compute_methods_price_them(self):
         """Lines created with their item are priced in one pass; the result is what the compute
         methods give, line by line, for the customer's language, fiscal position and rounding."""
