@@ -1,6 +1,6 @@
 from datetime import date
 
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Command
 from odoo.tests import Form, tagged
 
@@ -76,6 +76,38 @@ class TestQuoteInputErrors(CustomerQuoteCommon):
                     (self.product_cap, -3, {}),
                 ])
         self.assertEqual(self.env['customer.quote'].search_count([]), quotes_before)
+
+    def test_item_or_tax_of_another_company_creates_nothing(self):
+        """Among lines of the same items, the one line with another company's item or tax is
+        caught, and no quote is made."""
+        other_company = self.env['res.company'].create({
+            'name': "Piscine du Lac", 'country_id': self.company.country_id.id or self.env.ref('base.fr').id,
+        })
+        lake_entry = self.env['product.product'].create({
+            'name': "Lake entry", 'list_price': 6.0, 'company_id': other_company.id,
+        })
+        lake_tax = self.env['account.tax'].create({
+            'name': "Lake VAT", 'amount': 20.0, 'type_tax_use': 'sale', 'company_id': other_company.id,
+            'country_id': other_company.country_id.id,
+            'tax_group_id': self.env['account.tax.group'].create({
+                'name': "Lake VAT", 'company_id': other_company.id,
+            }).id,
+        })
+        quotes_before = self.env['customer.quote'].search_count([])
+        lines_before = self.env['customer.quote.line'].search_count([])
+        for bad_line, culprit in (
+            ({'product_id': lake_entry.id}, "Lake entry"),
+            ({'product_id': self.product_card.id, 'tax_ids': [Command.set(lake_tax.ids)]}, "Lake VAT"),
+        ):
+            good_lines = [Command.create({'product_id': self.product_card.id}) for _index in range(10)]
+            with self.subTest(culprit=culprit), self.assertRaisesRegex(UserError, culprit):
+                with self.env.cr.savepoint():
+                    self.env['customer.quote'].create([
+                        {'partner_id': self.partner.id, 'line_ids': good_lines},
+                        {'partner_id': self.partner.id, 'line_ids': [*good_lines, Command.create(bad_line)]},
+                    ])
+        self.assertEqual(self.env['customer.quote'].search_count([]), quotes_before)
+        self.assertEqual(self.env['customer.quote.line'].search_count([]), lines_before)
 
     def test_discount_above_gross_in_line_dialog(self):
         quote_form = Form(self.quote)
