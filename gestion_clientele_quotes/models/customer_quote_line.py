@@ -85,7 +85,8 @@ class CustomerQuoteLine(models.Model):
     @api.depends('quantity', 'price_unit', 'discount')
     def _compute_discount_amount(self):
         for line in self:
-            line.discount_amount = line.currency_id.round(line.quantity * line.price_unit * line.discount / 100.0)
+            line.discount_amount = self._get_discount_amount(
+                line.quantity, line.price_unit, line.discount, line.currency_id)
 
     def _inverse_discount_amount(self):
         self._check_discount_within_gross()
@@ -169,7 +170,7 @@ class CustomerQuoteLine(models.Model):
         # same helpers as the compute methods, each item, price and tax mapping looked up once.
         batch = [
             vals for vals in vals_list
-            if isinstance(vals.get('quote_id'), int) and isinstance(vals.get('product_id'), int)
+            if all(vals.get(fname) and isinstance(vals[fname], int) for fname in ('quote_id', 'product_id'))
             # The ORM handles given taxes (x2many commands) and a given discount amount (its inverse).
             and 'tax_ids' not in vals and 'discount_amount' not in vals
         ]
@@ -178,6 +179,8 @@ class CustomerQuoteLine(models.Model):
         super()._add_precomputed_values(vals_list)
 
     def _add_batch_precomputed_values(self, vals_list):
+        """Complete the create values of lines given by quote and item with every precomputed
+        field, as the compute methods would set them, and mark them precomputed as the ORM does."""
         quote_by_id = {quote.id: quote for quote in self.env['customer.quote'].browse(
             {vals['quote_id'] for vals in vals_list})}
         product_by_id = {product.id: product for product in self.env['product.product'].browse(
@@ -209,8 +212,8 @@ class CustomerQuoteLine(models.Model):
             if key not in taxes:
                 taxes[key] = self._get_item_taxes(*key)
             vals['tax_ids'] = [Command.set(taxes[key].ids)]
-            vals['discount_amount'] = quote.currency_id.round(
-                vals['quantity'] * vals['price_unit'] * vals['discount'] / 100.0)
+            vals['discount_amount'] = self._get_discount_amount(
+                vals['quantity'], vals['price_unit'], vals['discount'], quote.currency_id)
             # As the ORM marks what it precomputes: a precomputed discount amount is not inversed.
             vals['__precomputed__'] = {self._fields[fname] for fname in precomputed}
             items_by_quote[quote].append((vals, product, taxes[key]))
@@ -248,6 +251,11 @@ class CustomerQuoteLine(models.Model):
         """The unrounded percentage that takes `discount_amount` off quantity × current price."""
         self.ensure_one()
         return self._discount_percent(self.quantity * self.price_unit, self.discount_amount)
+
+    @api.model
+    def _get_discount_amount(self, quantity, price_unit, discount, currency):
+        """The amount that `discount` % takes off quantity × current price, to the cent."""
+        return currency.round(quantity * price_unit * discount / 100.0)
 
     @api.model
     def _discount_percent(self, gross, discount_amount):
