@@ -70,12 +70,13 @@ class CustomerQuoteLine(models.Model):
 
     @api.depends('product_id')
     def _compute_name(self):
-        # Descriptions are in the customer's language: switch context once per language, not per line.
-        lines_by_lang = self.filtered('product_id').grouped(
-            lambda line: line.quote_id.partner_id.lang or self.env.lang)
-        for lang, lines in lines_by_lang.items():
-            for line in lines.with_context(lang=lang):
-                line.name = line.product_id.get_product_multiline_description_sale()
+        # Descriptions are in the customer's language: each item's, per language, is read once.
+        descriptions = {}
+        for line in self.filtered('product_id'):
+            key = (line.product_id, line.quote_id.partner_id.lang or self.env.lang)
+            if key not in descriptions:
+                descriptions[key] = self._get_item_description(*key)
+            line.name = descriptions[key]
 
     @api.depends('product_id')
     def _compute_price_unit(self):
@@ -198,7 +199,7 @@ class CustomerQuoteLine(models.Model):
             if 'name' not in vals:
                 key = (product, quote.partner_id.lang or self.env.lang)
                 if key not in names:
-                    names[key] = product.with_context(lang=key[1]).get_product_multiline_description_sale()
+                    names[key] = self._get_item_description(*key)
                 vals['name'] = names[key]
             if 'price_unit' not in vals:
                 key = (product, quote.currency_id, company, quote.date)
@@ -313,6 +314,11 @@ class CustomerQuoteLine(models.Model):
             total = base_line['tax_details']['total_included_currency']
             amounts.append((subtotal, total - subtotal, total))
         return amounts
+
+    @api.model
+    def _get_item_description(self, product, lang):
+        """The item's sales description in the customer's language."""
+        return product.with_context(lang=lang).get_product_multiline_description_sale()
 
     @api.model
     def _get_item_price(self, product, quote):
