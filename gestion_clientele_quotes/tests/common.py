@@ -1,8 +1,16 @@
 from contextlib import contextmanager
+from datetime import date
 from unittest.mock import patch
+
+from freezegun import freeze_time
 
 from odoo.fields import Command
 from odoo.tests import TransactionCase, new_test_user
+
+# The day every test of CustomerQuoteCommon runs on (mid-morning, so that the date is the same in
+# every time zone a user may have), unless a test freezes another one. Tests derive their dates
+# from it: none depends on the day the suite is run.
+TODAY = date(2026, 6, 15)
 
 # What the web client reads for the customer's Commercial tab (statistics and quotes list).
 COMMERCIAL_TAB_SPEC = {
@@ -35,6 +43,7 @@ def create_items(env, taxes, items):
     } for name, product_type, price, kind in items])
 
 
+@freeze_time(f'{TODAY} 10:00:00')
 class CustomerQuoteCommon(TransactionCase):
     """A leisure centre selling entries, cards, subscriptions and articles under 20 % VAT."""
 

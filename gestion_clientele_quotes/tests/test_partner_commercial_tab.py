@@ -1,7 +1,9 @@
+from datetime import timedelta
+
 from odoo.fields import Command
 from odoo.tests import Form, tagged, users, warmup
 
-from .common import COMMERCIAL_TAB_SPEC, CustomerQuoteCommon
+from .common import COMMERCIAL_TAB_SPEC, TODAY, CustomerQuoteCommon
 
 
 @tagged('post_install', '-at_install')
@@ -65,12 +67,13 @@ class TestPartnerCommercialTab(CustomerQuoteCommon):
     def test_customer_statistics(self):
         """The figures above the Commercial tab's list: count, acceptance rate, open amount, next follow-up."""
         card, subscription = (self.product_card, 1, {}), (self.product_subscription, 1, {})
-        accepted = self._create_quote([card, card], followup_date='2026-12-20')            # 90.00
+        earlier = TODAY - timedelta(days=30)  # the open quotes were made a month ago
+        accepted = self._create_quote([card, card], followup_date=TODAY + timedelta(days=5))  # 90.00
         refused = self._create_quote([subscription])
         expired = self._create_quote([card])
-        self._create_quote([card], date='2026-11-01', followup_date='2026-12-01')          # open: 45.00
-        self._create_quote([subscription], date='2026-11-02', followup_date='2026-12-09')  # open: 320.00
-        cancelled = self._create_quote([subscription], followup_date='2026-11-30')
+        self._create_quote([card], date=earlier, followup_date=earlier + timedelta(days=8))  # open: 45.00
+        self._create_quote([subscription], date=earlier, followup_date=TODAY + timedelta(days=2))  # open: 320.00
+        cancelled = self._create_quote([subscription], date=earlier, followup_date=earlier + timedelta(days=1))
         (accepted + refused + expired + cancelled).with_context(tracking_disable=True).write({'state': 'sent'})
         accepted.action_accept()
         refused.action_refuse()
@@ -84,8 +87,8 @@ class TestPartnerCommercialTab(CustomerQuoteCommon):
         self.assertAlmostEqual(self.partner.customer_quote_acceptance_rate, 1 / 3, places=9,
                                msg="1 accepted out of 3 with an outcome (accepted, refused, expired)")
         self.assertEqual(self.partner.customer_quote_open_amount, 365.0, "untaxed amount of draft and sent quotes")
-        self.assertEqual(str(self.partner.customer_quote_next_followup_date), '2026-12-01',
-                         "earliest follow-up of the open quotes only")
+        self.assertEqual(self.partner.customer_quote_next_followup_date, earlier + timedelta(days=8),
+                         "earliest follow-up of the open quotes only (not the cancelled one's), overdue included")
         self.assertEqual(self.partner.customer_quote_currency_id, self.currency)
         self.assertEqual(
             (other_customer.customer_quote_count, other_customer.customer_quote_acceptance_rate,
