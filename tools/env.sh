@@ -2,15 +2,19 @@
 # tools/env.sh — sourced (never executed) by tools/serve, tools/test and tools/pg.
 #
 # It makes a machine ready to run the add-on, idempotently:
-#   1. finds the repo root and the Odoo 19 tree ($ODOO_PATH, default /opt/odoo),
-#      failing at once when there is no odoo-bin there;
+#   1. finds the repo root and the Odoo 19 tree ($ODOO_PATH, default /opt/odoo);
+#      when there is no odoo-bin there, uses (or first clones) .local/odoo;
 #   2. repairs a known flaw of some Odoo 19 trees (see gcq_fix_odoo_manifests);
 #   3. installs the Debian packages Odoo needs (only when missing, only as root);
 #   4. creates <repo>/.venv with Odoo's Python requirements plus our dev tools,
 #      and reuses it while the requirement list does not change (stamp file).
 #
-# After sourcing, these are set: GCQ_ROOT, ODOO_PATH, ODOO_BIN, GCQ_LOCAL,
+# After gcq_env_setup, these are set: GCQ_ROOT, ODOO_PATH, ODOO_BIN, GCQ_LOCAL,
 # GCQ_VENV, GCQ_PY, ADDON, ADDON_DIR, GCQ_ADDONS_PATH; and PATH starts with the venv.
+#
+# Where Odoo comes from: ODOO_PATH (default /opt/odoo) when it holds odoo-bin;
+# otherwise .local/odoo, cloned on first use from ODOO_GIT_URL (default Odoo's
+# official repository), branch ODOO_GIT_BRANCH (default 19.0).
 #
 # Dev-only overrides (not part of the documented workflow):
 #   ADDON=<module name>           test/serve another module than gestion_clientele_quotes
@@ -52,14 +56,49 @@ gcq_log() { printf '[gcq] %s\n' "$*" >&2; }
 gcq_die() { printf '[gcq] ERROR: %s\n' "$*" >&2; exit 1; }
 
 # --- 1. Odoo tree -----------------------------------------------------------
+# Where the tools get Odoo when $ODOO_PATH holds none: a shallow clone of one
+# branch. A company mirror or a local copy can stand in for Odoo's repository.
+ODOO_GIT_URL="${ODOO_GIT_URL:-https://github.com/odoo/odoo.git}"
+ODOO_GIT_BRANCH="${ODOO_GIT_BRANCH:-19.0}"
+
+# Clone $ODOO_GIT_URL (branch $ODOO_GIT_BRANCH, last commit only) into $1. The
+# clone goes to a temporary folder first, renamed once complete: an interrupted
+# download is never taken for an Odoo tree.
+gcq_fetch_odoo() {
+    local target="$1" partial="$1.partial"
+    command -v git >/dev/null 2>&1 || gcq_apt_install git
+    gcq_log "no Odoo 19 tree at $ODOO_PATH (no odoo-bin there): getting Odoo $ODOO_GIT_BRANCH Community"
+    gcq_log "  from $ODOO_GIT_URL (branch $ODOO_GIT_BRANCH, last commit only)"
+    gcq_log "  into $target: about 250 MB to download, 1.5 GB on disk, a few minutes."
+    gcq_log "  Later runs reuse it. To use an Odoo tree you already have instead: ODOO_PATH=/path/to/odoo."
+    mkdir -p "$(dirname "$target")"
+    rm -rf "$partial"
+    # --depth is ignored for a plain local path (git then copies all history); file:// honours it.
+    if ! git clone --quiet --depth 1 --single-branch --branch "$ODOO_GIT_BRANCH" \
+        "$ODOO_GIT_URL" "$partial" >&2; then
+        rm -rf "$partial"
+        gcq_die "could not clone branch $ODOO_GIT_BRANCH of $ODOO_GIT_URL.
+        Check the network, or set ODOO_GIT_URL to a reachable copy of Odoo's repository,
+        or ODOO_PATH to an Odoo 19 tree you already have."
+    fi
+    [[ -f "$partial/odoo-bin" ]] || { rm -rf "$partial"; gcq_die "$ODOO_GIT_URL (branch $ODOO_GIT_BRANCH) holds no odoo-bin: not an Odoo tree."; }
+    mv "$partial" "$target"
+    gcq_log "Odoo $ODOO_GIT_BRANCH is in $target ($(du -sh "$target" | cut -f1))"
+}
+
 gcq_check_odoo() {
     if [[ ! -f "$ODOO_BIN" ]]; then
-        gcq_die "no Odoo found: '$ODOO_BIN' does not exist.
-        Set ODOO_PATH to an Odoo 19 Community tree (the folder holding odoo-bin),
-        or put one at /opt/odoo (e.g. git clone -b 19.0 --depth 1 https://github.com/odoo/odoo /opt/odoo)."
+        local own="$GCQ_LOCAL/odoo"
+        if [[ -f "$own/odoo-bin" ]]; then
+            gcq_log "no Odoo at $ODOO_PATH: using the one fetched earlier in $own"
+        else
+            gcq_fetch_odoo "$own"
+        fi
+        ODOO_PATH="$own"
     fi
     ODOO_PATH="$(cd "$ODOO_PATH" && pwd)"   # absolute: it ends up in configs and a .pth
     ODOO_BIN="$ODOO_PATH/odoo-bin"
+    export ODOO_PATH
     local version
     version="$(sed -n 's/^version_info = (\([0-9]*\),.*/\1/p' "$ODOO_PATH/odoo/release.py" 2>/dev/null || true)"
     if [[ "$version" != "19" ]]; then
@@ -128,20 +167,24 @@ gcq_system_packages() {
         ((found)) || missing+=("$pkg")
     done
     ((${#missing[@]})) || return 0
+    gcq_apt_install "${missing[@]}"
+}
 
+# Install Debian packages (as root); otherwise say how, and go on.
+gcq_apt_install() {
     if [[ "$(id -u)" != 0 ]] || ! command -v apt-get >/dev/null 2>&1; then
-        gcq_log "WARNING: missing system packages: ${missing[*]}"
-        gcq_log "         install them with: sudo apt-get install -y ${missing[*]}"
+        gcq_log "WARNING: missing system packages: $*"
+        gcq_log "         install them with: sudo apt-get install -y $*"
         return 0
     fi
-    gcq_log "installing Debian packages: ${missing[*]} (log: $GCQ_LOCAL/apt.log)"
+    gcq_log "installing Debian packages: $* (log: $GCQ_LOCAL/apt.log)"
     mkdir -p "$GCQ_LOCAL"
     # The lock timeout makes us wait behind another apt/dpkg run instead of failing.
     if ! { apt-get -o DPkg::Lock::Timeout=900 update \
         && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=900 install -y \
-            --no-install-recommends "${missing[@]}"; } >"$GCQ_LOCAL/apt.log" 2>&1; then
+            --no-install-recommends "$@"; } >"$GCQ_LOCAL/apt.log" 2>&1; then
         tail -n 20 "$GCQ_LOCAL/apt.log" >&2
-        gcq_die "apt-get install ${missing[*]} failed (full log: $GCQ_LOCAL/apt.log)"
+        gcq_die "apt-get install $* failed (full log: $GCQ_LOCAL/apt.log)"
     fi
 }
 
@@ -197,6 +240,31 @@ gcq_venv() {
     printf '%s\n' "$ODOO_PATH" >"$site/gcq_odoo_path.pth"
     export VIRTUAL_ENV="$GCQ_VENV"
     export PATH="$GCQ_VENV/bin:$PATH"
+}
+
+# --- 5. A moved clock (tools/test with GCQ_TODAY) -------------------------------
+# Export what makes the programs started from here on (PostgreSQL, Odoo, pytest,
+# Chromium, wkhtmltopdf) see the clock moved to "$1" and ticking from there:
+# Debian's libfaketime, preloaded. "$1" is YYYY-MM-DD (09:00 that day) or
+# "YYYY-MM-DD HH:MM:SS", in the machine's time zone. Call it after the installs
+# (apt and pip check certificates against the real date) and before gcq_pg_start.
+gcq_fake_clock() {
+    local when="$1" stamp lib
+    [[ "$when" == *:* ]] || when="$when 09:00:00"
+    stamp="$(date -d "$when" '+%Y-%m-%d %H:%M:%S' 2>/dev/null)" \
+        || gcq_die "GCQ_TODAY='$1' is not a date: use YYYY-MM-DD or 'YYYY-MM-DD HH:MM:SS'."
+    gcq_libfaketime >/dev/null || gcq_apt_install faketime
+    lib="$(gcq_libfaketime)" || gcq_die "libfaketime not found (apt-get install faketime): GCQ_TODAY needs it."
+    export LD_PRELOAD="$lib${LD_PRELOAD:+:$LD_PRELOAD}" FAKETIME="@$stamp" FAKETIME_DONT_RESET=1
+    gcq_log "clock moved to $stamp ($(date '+%Z')) for PostgreSQL, Odoo and the tests (GCQ_TODAY)"
+}
+
+gcq_libfaketime() {
+    local lib
+    for lib in /usr/lib/*/faketime/libfaketime.so.1 /usr/lib/faketime/libfaketime.so.1; do
+        [[ -e "$lib" ]] && { printf '%s\n' "$lib"; return 0; }
+    done
+    return 1
 }
 
 # --- add-on location -----------------------------------------------------------
