@@ -27,10 +27,14 @@ class TestCustomerQuoteTour(HttpCase):
 
     # Tall enough for the customer's Commercial tab and the quote totals to fit the screenshots.
     browser_size = '1366x1000'
+    # The tours' users work in Paris, and so does their browser, whatever the machine's zone:
+    # the web client takes "today" and "this year" from the browser, the server from the user.
+    browser_timezone = 'Europe/Paris'
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        cls.startClassPatcher(cls._browser_timezone_patcher())
         cls.env['res.lang']._activate_lang('fr_FR')
         cls.env['ir.module.module']._load_module_terms(['gestion_clientele_quotes'], ['fr_FR'], overwrite=True)
 
@@ -96,6 +100,19 @@ class TestCustomerQuoteTour(HttpCase):
             groups='gestion_clientele_quotes.group_customer_quote_user,base.group_partner_manager',
             lang='fr_FR', tz='Europe/Paris',
         )
+
+    @classmethod
+    def _browser_timezone_patcher(cls):
+        """Give the test browser the zone `browser_timezone` before it loads its first page."""
+        navigate_to = ChromeBrowser.navigate_to
+
+        def navigate_in_timezone(browser, url, wait_stop=False):
+            if not getattr(browser, 'gcq_timezone_set', False):
+                browser._websocket_request('Emulation.setTimezoneOverride', params={'timezoneId': cls.browser_timezone})
+                browser.gcq_timezone_set = True
+            return navigate_to(browser, url, wait_stop=wait_stop)
+
+        return patch.object(ChromeBrowser, 'navigate_to', navigate_in_timezone)
 
     def _screenshot_hook(self, taken):
         """Patch the test browser so that a tour's screenshot signal captures the page.
