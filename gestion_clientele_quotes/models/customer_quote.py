@@ -3,10 +3,11 @@ from collections import defaultdict
 from contextlib import contextmanager
 from datetime import timedelta
 
+import psycopg2.errors
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import ConcurrencyError, UserError, ValidationError
 from odoo.fields import Command, Domain
 from odoo.tools import SQL, format_date, plaintext2html
 from odoo.tools.mail import generate_tracking_message_id
@@ -39,6 +40,17 @@ DECIDED_STATES = ('accepted', 'refused', 'expired')
 AMOUNT_FIELDS = ('amount_untaxed', 'amount_discount', 'amount_tax', 'amount_total')
 # Transaction cache entry: the stack of `_collect_priced_quotes` blocks under way.
 PRICED_QUOTES_CACHE_KEY = 'customer.quote.priced_quotes'
+
+# The moves of a quote's status, {from: states it may go to}, as the buttons and the nightly
+# expiry make them; any client (web, external API, other modules' code) is held to them.
+STATE_TRANSITIONS = {
+    'draft': {'sent', 'accepted', 'refused', 'cancelled', 'expired'},
+    'sent': {'accepted', 'refused', 'cancelled', 'expired'},
+    'accepted': set(),
+    'refused': {'draft'},
+    'expired': {'draft'},
+    'cancelled': {'draft'},
+}
 
 # What an accepted quote no longer lets anyone change.
 LOCKED_FIELDS = {
@@ -269,22 +281,33 @@ class CustomerQuote(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        # Numbers are drawn per (company, date) group, one query per group whatever its size.
-        to_number = defaultdict(list)
-        for vals in vals_list:
-            if vals.get('name', _("New")) == _("New"):
-                company = self.env['res.company'].browse(vals.get('company_id')) or self.env.company
-                quote_date = fields.Date.to_date(vals.get('date')) or fields.Date.context_today(self)
-                to_number[company, quote_date].append(vals)
-        for (company, quote_date), group in to_number.items():
-            for vals, name in zip(group, self._next_numbers(company, quote_date, len(group)), strict=True):
-                vals['name'] = name
+        own_rules = not self._may_skip_workflow_rules()
+        if own_rules and any(vals.get('state', 'draft') != 'draft' for vals in vals_list):
+            raise UserError(_("A new quote starts as a draft; its buttons then send, accept or refuse it."))
+        # Numbers are drawn once the quotes exist, record rules checked: a quote refused for
+        # another company or salesperson takes none. Only imports may bring their own numbers.
+        new_label = _("New")
+        to_number = [
+            index for index, vals in enumerate(vals_list)
+            if own_rules or vals.get('name', new_label) == new_label
+        ]
+        for index in to_number:
+            vals_list[index]['name'] = new_label
         # Lines created with their quote are allowed even for a quote created as accepted (imports).
         # Their batch pricing gives the totals too: set them once the quotes and lines exist.
         with self._collect_priced_quotes() as priced_quotes:
             quotes = super(CustomerQuote, self.with_context(creating_customer_quotes=True)).create(vals_list)
         self._set_amounts_of_priced_quotes(priced_quotes)
-        return quotes.with_env(self.env)
+        quotes = quotes.with_env(self.env)
+        quotes.browse([quotes[index].id for index in to_number])._assign_numbers()
+        return quotes
+
+    def _assign_numbers(self):
+        """Give the quotes their numbers, drawn per (company, quote date) group: one query per
+        group whatever its size, and one UPDATE for all at the next flush."""
+        for (company, quote_date), quotes in self.grouped(lambda quote: (quote.company_id, quote.date)).items():
+            for quote, name in zip(quotes, self._next_numbers(company, quote_date, len(quotes)), strict=True):
+                super(CustomerQuote, quote).write({'name': name})
 
     def _add_precomputed_values(self, vals_list):
         # The ORM precomputes on a draft quote holding a draft of each of its lines, while no
@@ -296,8 +319,22 @@ class CustomerQuote(models.Model):
                 vals['line_ids'] = commands
 
     def write(self, vals):
+        if 'name' in vals and not self._may_skip_workflow_rules() and any(
+                quote.name != vals['name'] for quote in self):
+            raise UserError(_("A quote's number is given by its sequence and cannot be changed."))
         if LOCKED_FIELDS.intersection(vals):
             self._check_not_locked()
+        if 'company_id' in vals:
+            self._check_company_change(vals['company_id'])
+        if 'state' in vals and 'answer_date' not in vals:
+            self._check_state_transition(vals['state'])
+            # The answer date goes with the answer, whoever writes the state: the statistics count on it.
+            if moving := self.filtered(lambda quote: quote.state != vals['state']):
+                answer_date = fields.Date.context_today(self) if vals['state'] in ANSWERED_STATES else False
+                super(CustomerQuote, moving).write({**vals, 'answer_date': answer_date})
+                return super(CustomerQuote, self - moving).write(vals)
+        elif 'state' in vals:
+            self._check_state_transition(vals['state'])
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
@@ -654,6 +691,42 @@ class CustomerQuote(models.Model):
                 quotes=", ".join(f"{quote.name} ({labels[quote.state]})" for quote in wrong),
             ))
 
+    def _check_state_transition(self, new_state):
+        """Refuse a status move that no button or scheduled action makes (see STATE_TRANSITIONS):
+        e.g. an accepted quote back to draft to change it, then accepted again."""
+        if self._may_skip_workflow_rules():
+            return
+        if wrong := self.filtered(
+            lambda quote: quote.state != new_state and new_state not in STATE_TRANSITIONS.get(quote.state, ())
+        ):
+            labels = dict(self._fields['state']._description_selection(self.env))
+            raise UserError(_(
+                "%(quotes)s cannot go from %(states)s to %(new_state)s: use the quote's buttons "
+                "(Send, Accept, Refuse, Cancel, Reset to Draft).",
+                quotes=", ".join(wrong.mapped('name')),
+                states=", ".join(sorted({labels[state] for state in wrong.mapped('state')})),
+                new_state=labels.get(new_state, new_state),
+            ))
+
+    @api.model
+    def _may_skip_workflow_rules(self):
+        """The superuser, and quote administrators importing data (history brought from another
+        tool), may set a quote's number and status freely; everyone else follows the workflow."""
+        return self.env.su or (
+            self.env.context.get('import_file')
+            and self.env.user.has_group('gestion_clientele_quotes.group_customer_quote_manager')
+        )
+
+    def _check_company_change(self, company_id):
+        """A quote's items, prices and taxes are its company's: refuse to move a quote with lines."""
+        if moved := self.filtered(lambda quote: quote.line_ids and quote.company_id.id != company_id):
+            raise UserError(_(
+                "The company of %(quotes)s cannot change while it has lines: their items, prices and "
+                "taxes are %(company)s's. Remove the lines first, or make the quote in the other company.",
+                quotes=", ".join(moved.mapped('name')),
+                company=", ".join(moved.company_id.mapped('name')),
+            ))
+
     def _check_not_locked(self):
         if accepted := self.filtered(lambda quote: quote.state == 'accepted'):
             raise UserError(_(
@@ -670,22 +743,43 @@ class CustomerQuote(models.Model):
         ], order='company_id', limit=1)
         if not sequence:
             return [_("New")] * count
+        date_range = self._get_sequence_date_range(sequence, quote_date) if sequence.use_date_range else None
         if count == 1 or sequence.implementation != 'standard':
             return [sequence._next(sequence_date=quote_date) for _index in range(count)]
         # A standard ir.sequence is a PostgreSQL sequence (one per year with date ranges):
         # draw the whole batch from it at once instead of one nextval() per quote.
         pg_sequence = f'ir_sequence_{sequence.id:03d}'
-        if sequence.use_date_range:
-            date_range = self.env['ir.sequence.date_range'].sudo().search([
-                ('sequence_id', '=', sequence.id),
-                ('date_from', '<=', quote_date),
-                ('date_to', '>=', quote_date),
-            ], limit=1) or sequence._create_date_range_seq(quote_date)
+        if date_range:
             pg_sequence = f'ir_sequence_{sequence.id:03d}_{date_range.id:03d}'
             sequence = sequence.with_context(
                 ir_sequence_date_range=date_range.date_from, ir_sequence_date=quote_date)
         self.env.cr.execute(SQL("SELECT nextval(%s) FROM generate_series(1, %s)", pg_sequence, count))
         return [sequence.get_next_char(number) for number in sorted(row[0] for row in self.env.cr.fetchall())]
+
+    @api.model
+    def _get_sequence_date_range(self, sequence, quote_date):
+        """The number range of `sequence` (sudo) for `quote_date`, made when it is the period's first.
+
+        Two transactions making the first quotes of a period at the same moment both create the
+        range; the range's unique constraint makes the second wait for the first, then fail. That
+        failure is turned into a concurrency error, which Odoo retries as it retries serialization
+        failures: the retry finds the range the first transaction made and draws the next number.
+        """
+        date_range = self.env['ir.sequence.date_range'].sudo().search([
+            ('sequence_id', '=', sequence.id),
+            ('date_from', '<=', quote_date),
+            ('date_to', '>=', quote_date),
+        ], limit=1)
+        if date_range:
+            return date_range
+        try:
+            # No flush: the hooks of the quotes being created (their chatter tracking) wait for the end.
+            with self.env.cr.savepoint(flush=False):
+                return sequence._create_date_range_seq(quote_date)
+        except psycopg2.errors.UniqueViolation as error:
+            raise ConcurrencyError(
+                f"Number range of sequence {sequence.id} for {quote_date} made by a concurrent transaction"
+            ) from error
 
     def _date_after(self, days):
         self.ensure_one()

@@ -1,7 +1,7 @@
 from collections import defaultdict
 
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Command
 from odoo.tools import float_compare, float_is_zero
 
@@ -161,8 +161,22 @@ class CustomerQuoteLine(models.Model):
         return lines
 
     def write(self, vals):
+        if 'quote_id' in vals:
+            self._check_not_moved(vals['quote_id'])
         self.quote_id._check_not_locked()
         return super().write(vals)
+
+    def _check_not_moved(self, quote_id):
+        """A line belongs to its quote for good: pointing it at another quote would escape the
+        rules of both (whose quote it is, its company, the lock of an accepted quote), which
+        Odoo checks on the records written, not on where they are moved."""
+        if moved := self.filtered(lambda line: line.quote_id.id != quote_id):
+            raise UserError(_(
+                "A quote line cannot be moved to another quote (%(items)s of %(quotes)s): "
+                "delete it and add the item to the other quote.",
+                items=", ".join(moved.mapped('product_id.display_name')),
+                quotes=", ".join(moved.quote_id.mapped('name')),
+            ))
 
     def _add_precomputed_values(self, vals_list):
         # The ORM precomputes fields on a draft record per line, field by field; for lines made by

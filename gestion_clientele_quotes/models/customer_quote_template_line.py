@@ -1,5 +1,5 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 
 class CustomerQuoteTemplateLine(models.Model):
@@ -54,6 +54,21 @@ class CustomerQuoteTemplateLine(models.Model):
                 raise ValidationError(_(
                     "The discount on “%(item)s” must be between 0 and 100%%.",
                     item=line.product_id.display_name))
+
+    # ------------------------------------------------------------
+    # CRUD METHODS
+    # ------------------------------------------------------------
+
+    def write(self, vals):
+        # As for quote lines: moved to another template, a line would leave its company's rules.
+        if 'template_id' in vals and (moved := self.filtered(lambda line: line.template_id.id != vals['template_id'])):
+            raise UserError(_(
+                "A template line cannot be moved to another template (%(items)s of %(templates)s): "
+                "delete it and add the item to the other template.",
+                items=", ".join(moved.mapped('product_id.display_name')),
+                templates=", ".join(moved.template_id.mapped('name')),
+            ))
+        return super().write(vals)
 
     # ------------------------------------------------------------
     # BUSINESS METHODS

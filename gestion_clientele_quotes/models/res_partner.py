@@ -4,6 +4,10 @@ from odoo import _, api, fields, models
 
 from .customer_quote import DECIDED_STATES, OPEN_STATES
 
+# The quote fields of a customer are for quote users: anyone else reading partners (an
+# accountant, an integration, a portal user) neither sees nor computes them.
+QUOTE_USER_GROUP = 'gestion_clientele_quotes.group_customer_quote_user'
+
 
 class ResPartner(models.Model):
     _inherit = 'res.partner'
@@ -11,30 +15,37 @@ class ResPartner(models.Model):
     customer_quote_ids = fields.One2many(
         comodel_name='customer.quote',
         inverse_name='partner_id',
-        string="Quotes")
+        string="Quotes",
+        groups=QUOTE_USER_GROUP)
     customer_quote_count = fields.Integer(
         string="Quote Count",
-        compute='_compute_customer_quote_statistics')
+        compute='_compute_customer_quote_statistics',
+        groups=QUOTE_USER_GROUP)
     customer_quote_decided_count = fields.Integer(
         string="Quotes With an Outcome",
         compute='_compute_customer_quote_statistics',
-        help="The customer's accepted, refused and expired quotes.")
+        help="The customer's accepted, refused and expired quotes.",
+        groups=QUOTE_USER_GROUP)
     customer_quote_acceptance_rate = fields.Float(
         string="Acceptance Rate",
         compute='_compute_customer_quote_statistics',
-        help="Share of the customer's quotes with an outcome (accepted, refused or expired) that were accepted.")
+        help="Share of the customer's quotes with an outcome (accepted, refused or expired) that were accepted.",
+        groups=QUOTE_USER_GROUP)
     customer_quote_open_amount = fields.Monetary(
         string="Open Quotes Amount",
         compute='_compute_customer_quote_statistics',
         currency_field='customer_quote_currency_id',
-        help="Untaxed amount of the customer's draft and sent quotes.")
+        help="Untaxed amount of the customer's draft and sent quotes.",
+        groups=QUOTE_USER_GROUP)
     customer_quote_next_followup_date = fields.Date(
         string="Next Follow-up",
         compute='_compute_customer_quote_statistics',
-        help="Earliest follow-up date of the customer's draft and sent quotes.")
+        help="Earliest follow-up date of the customer's draft and sent quotes.",
+        groups=QUOTE_USER_GROUP)
     customer_quote_currency_id = fields.Many2one(
         comodel_name='res.currency',
-        compute='_compute_customer_quote_statistics')
+        compute='_compute_customer_quote_statistics',
+        groups=QUOTE_USER_GROUP)
 
     # ------------------------------------------------------------
     # COMPUTE METHODS
