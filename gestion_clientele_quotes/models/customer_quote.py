@@ -702,7 +702,7 @@ class CustomerQuote(models.Model):
             labels = dict(self._fields['state']._description_selection(self.env))
             raise UserError(_(
                 "%(quotes)s cannot go from %(states)s to %(new_state)s: use the quote's buttons "
-                "(Send, Accept, Refuse, Cancel, Reset to Draft).",
+                "(Send by Email, Mark as Sent, Accept, Refuse, Cancel, Reset to Draft).",
                 quotes=", ".join(wrong.mapped('name')),
                 states=", ".join(sorted({labels[state] for state in wrong.mapped('state')})),
                 new_state=labels.get(new_state, new_state),

@@ -145,6 +145,14 @@ class TestQuoteIntegrity(QuoteIntegrityCommon):
                     quote.write({'state': state})
         self.assertEqual(self._snapshot(self.quote_accepted), before, "still accepted, same total")
 
+    def test_refusals_speak_french_to_french_users(self):
+        self._load_french()
+        with self.assertRaisesRegex(UserError, "ne peut pas passer de l'état Accepté à l'état Brouillon"):
+            self.quote_accepted.with_user(self.user_own).with_context(lang='fr_FR').write({'state': 'draft'})
+        with self.assertRaisesRegex(UserError, "ne peut pas être déplacée vers un autre devis"):
+            self.quote_own.line_ids.with_user(self.user_own).with_context(lang='fr_FR').write(
+                {'quote_id': self.quote_colleague.id})
+
     def test_status_moves_follow_the_workflow(self):
         quote = self.quote_own.with_user(self.user_own)
         for state in ('sent', 'cancelled', 'draft', 'refused', 'draft', 'expired', 'draft', 'accepted'):
