@@ -9,7 +9,7 @@ from markupsafe import Markup
 from odoo import _, api, fields, models
 from odoo.exceptions import ConcurrencyError, UserError, ValidationError
 from odoo.fields import Command, Domain
-from odoo.tools import SQL, format_date, plaintext2html
+from odoo.tools import SQL, format_date, mute_logger, plaintext2html
 from odoo.tools.mail import generate_tracking_message_id
 
 _logger = logging.getLogger(__name__)
@@ -774,7 +774,8 @@ class CustomerQuote(models.Model):
             return date_range
         try:
             # No flush: the hooks of the quotes being created (their chatter tracking) wait for the end.
-            with self.env.cr.savepoint(flush=False):
+            # The expected conflict is not logged as a failed query; the retry is logged by Odoo.
+            with self.env.cr.savepoint(flush=False), mute_logger('odoo.sql_db'):
                 return sequence._create_date_range_seq(quote_date)
         except psycopg2.errors.UniqueViolation as error:
             raise ConcurrencyError(
