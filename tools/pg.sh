@@ -215,3 +215,19 @@ workers = 0
 max_cron_threads = $cron_threads
 CONF
 }
+
+# Printing settings of a database served by the tools (tools/serve, tools/benchmark):
+# wkhtmltopdf loads the report's stylesheets from the local server over plain
+# HTTP (report.url; the patched 0.12.4 build has no OpenSSL 3), and waits
+# GCQ_REPORT_PRINT_DELAY ms (default 100) for the page's scripts instead of
+# Odoo's default 1000 ms (report.print_delay, a database-wide setting).
+# Usage: gcq_report_settings DBNAME HTTP_PORT
+gcq_report_settings() {
+    local db="$1" http_port="$2" delay="${GCQ_REPORT_PRINT_DELAY:-100}"
+    [[ "$delay" =~ ^[0-9]+$ ]] || gcq_die "GCQ_REPORT_PRINT_DELAY must be a number of milliseconds, not '$delay'"
+    gcq_psql -d "$db" -c "
+        INSERT INTO ir_config_parameter (key, value, create_uid, write_uid, create_date, write_date)
+        VALUES ('report.url', 'http://127.0.0.1:$http_port', 1, 1, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'),
+               ('report.print_delay', '$delay', 1, 1, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC')
+        ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, write_date = EXCLUDED.write_date" >/dev/null
+}
