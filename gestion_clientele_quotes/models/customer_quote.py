@@ -55,7 +55,7 @@ STATE_TRANSITIONS = {
 # What an accepted quote no longer lets anyone change.
 LOCKED_FIELDS = {
     'partner_id', 'company_id', 'date', 'validity_date', 'followup_date',
-    'line_ids', 'fiscal_position_id',
+    'line_ids', 'fiscal_position_id', 'payment_term_id',
 }
 
 
@@ -162,6 +162,13 @@ class CustomerQuote(models.Model):
         compute='_compute_fiscal_position_id', store=True, readonly=False, precompute=True,
         check_company=True,
         help="Maps the items' taxes for this customer (e.g. exempt customers or customers abroad).")
+    payment_term_id = fields.Many2one(
+        comodel_name='account.payment.term',
+        string="Payment Terms",
+        compute='_compute_payment_term_id', store=True, readonly=False, precompute=True,
+        check_company=True, tracking=True,
+        domain="[('company_id', 'in', (False, company_id))]",
+        help="Printed on the quote; the customer's payment terms by default.")
     currency_id = fields.Many2one(
         related='company_id.currency_id', store=True, precompute=True)
     amount_untaxed = fields.Monetary(
@@ -241,6 +248,11 @@ class CustomerQuote(models.Model):
                     quote.company_id
                 )._get_fiscal_position(quote.partner_id) if quote.partner_id else False
             quote.fiscal_position_id = cache[key]
+
+    @api.depends('partner_id', 'company_id')
+    def _compute_payment_term_id(self):
+        for quote in self:
+            quote.payment_term_id = quote.partner_id.with_company(quote.company_id).property_payment_term_id
 
     @api.depends('line_ids.price_subtotal', 'line_ids.discount_amount', 'currency_id', 'company_id')
     def _compute_amounts(self):

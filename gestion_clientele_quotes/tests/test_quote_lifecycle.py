@@ -86,6 +86,15 @@ class TestQuoteLifecycle(CustomerQuoteCommon):
         self.assertEqual(quote.followup_date, today + timedelta(days=10))
         self.assertEqual(quote.date, date(2020, 1, 1), "the quote date is kept")
 
+    def test_payment_terms_come_from_the_customer(self):
+        thirty_days = self.env.ref('account.account_payment_term_30days')
+        self.partner.property_payment_term_id = thirty_days
+        quote = self._create_quote()
+        self.assertEqual(quote.payment_term_id, thirty_days)
+        immediate = self.env.ref('account.account_payment_term_immediate')
+        quote.payment_term_id = immediate
+        self.assertEqual(quote.payment_term_id, immediate, "the quote's own terms may differ")
+
     def test_accepted_quote_is_locked(self):
         self.quote.action_accept()
         line = self.quote.line_ids
@@ -95,6 +104,7 @@ class TestQuoteLifecycle(CustomerQuoteCommon):
             (self.quote, {'date': date(2030, 1, 1)}),
             (self.quote, {'validity_date': date(2030, 1, 1)}),
             (self.quote, {'followup_date': date(2030, 1, 1)}),
+            (self.quote, {'payment_term_id': self.env.ref('account.account_payment_term_30days').id}),
             (self.quote, {'line_ids': [Command.create({'product_id': self.product_cap.id})]}),
             (line, {'quantity': 5}),
             (line, {'price_unit': 1}),
@@ -119,7 +129,7 @@ class TestQuoteLifecycle(CustomerQuoteCommon):
     def test_accepted_quote_form_is_read_only(self):
         self.quote.action_accept()
         quote_form = Form(self.quote)
-        for field_name in ('partner_id', 'date', 'validity_date', 'followup_date', 'line_ids'):
+        for field_name in ('partner_id', 'date', 'validity_date', 'followup_date', 'payment_term_id', 'line_ids'):
             with self.subTest(field=field_name):
                 self.assertTrue(quote_form._get_modifier(field_name, 'readonly'))
 
