@@ -268,10 +268,12 @@ def bench_transfer(registry, customers_count, lines_count=10):
     }
 
 
-def bench_pdf(registry, base_url, counts=(1, 50), runs=3, lines_count=10):
-    """Render quotes of `lines_count` lines to PDF with wkhtmltopdf, `count` quotes in one call.
+def bench_pdf(registry, base_url, counts=(1, 50, 200), order_count=50, runs=3, lines_count=10):
+    """Print quotes of `lines_count` lines to PDF, `count` quotes at a time as the Print menu
+    does (the add-on splits large selections into bounded wkhtmltopdf calls), and Odoo's own
+    sale.order report of `order_count` orders of the same lines, with the same binary.
 
-    wkhtmltopdf fetches the report's stylesheets from Odoo's web server at `base_url`.
+    wkhtmltopdf fetches the reports' stylesheets from Odoo's web server at `base_url`.
     """
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {'tracking_disable': True})
@@ -282,20 +284,31 @@ def bench_pdf(registry, base_url, counts=(1, 50), runs=3, lines_count=10):
             'partner_id': partner.id,
             'line_ids': [(0, 0, {'product_id': product.id, 'quantity': 2, 'discount': 5}) for product in products],
         } for _index in range(max(counts))]).ids
+        order_ids = env['sale.order'].create([{
+            'partner_id': partner.id,
+            'order_line': [(0, 0, {'product_id': product.id, 'product_uom_qty': 2, 'discount': 5})
+                           for product in products],
+        } for _index in range(order_count)]).ids
         cr.commit()
-    results = {}
-    for count in counts:
+
+    def render(report, ids, repeat):
         timings, pages = [], 0
-        for _run in range(runs if count == 1 else 1):
+        for _run in range(repeat):
             with registry.cursor() as cr:
                 env = api.Environment(cr, SUPERUSER_ID, {})
                 start = time.perf_counter()
-                pdf, _format = env['ir.actions.report']._render_qweb_pdf(
-                    'gestion_clientele_quotes.action_report_customer_quote', quote_ids[:count])
+                pdf, _format = env['ir.actions.report']._render_qweb_pdf(report, ids)
                 timings.append(time.perf_counter() - start)
                 pages = pdf.count(b'/Type /Page') - pdf.count(b'/Type /Pages')
                 assert pdf.startswith(b'%PDF'), "wkhtmltopdf did not produce a PDF"
-        results[count] = {'seconds': statistics.median(timings), 'pages': pages}
+        return {'seconds': statistics.median(timings), 'pages': pages, 'count': len(ids)}
+
+    results = {
+        f'{count} quote(s)': render('gestion_clientele_quotes.action_report_customer_quote', quote_ids[:count],
+                                    runs if count == 1 else 1)
+        for count in counts
+    }
+    results[f'{order_count} sale.order'] = render('sale.action_report_saleorder', order_ids, 1)
     return results
 
 
@@ -308,7 +321,8 @@ def main():
     parser.add_argument('--create-quotes', type=int, default=200)
     parser.add_argument('--runs', type=int, default=3)
     parser.add_argument('--base-url', required=True, help="Odoo's web server, for wkhtmltopdf")
-    parser.add_argument('--pdf-quotes', type=int, default=50)
+    parser.add_argument('--pdf-quotes', type=int, default=50, help="compared with as many sale orders")
+    parser.add_argument('--pdf-large', type=int, default=200, help="a large selection, compared with --pdf-quotes")
     args = parser.parse_args()
 
     config.parse_config(['-c', args.config, '-d', args.database, '--log-level=warn'])
@@ -318,7 +332,7 @@ def main():
     create = bench_create(registry, args.create_quotes, args.runs)
     tab = bench_commercial_tab(registry, args.runs)
     transfer = bench_transfer(registry, args.transfer_customers)
-    pdf = bench_pdf(registry, args.base_url, counts=(1, args.pdf_quotes))
+    pdf = bench_pdf(registry, args.base_url, counts=(1, args.pdf_quotes, args.pdf_large), order_count=args.pdf_quotes)
     scheduled = bench_scheduled_actions(registry, args.scheduled_quotes)
     assert scheduled['activities'] == args.scheduled_quotes, scheduled
     assert scheduled['expired'] == args.scheduled_quotes, scheduled
@@ -341,9 +355,16 @@ def main():
               f"+{scheduled[action + '_memory_mb']:>7.0f}")
     for groupby, report_seconds in scheduled['report_seconds'].items():
         print(f"{f'follow-up statistics by {groupby}, {count} quotes':<44} {report_seconds:>8.3f}")
-    for count, figures in pdf.items():
-        label = f"PDF of {count} quote(s) in one call, {figures['pages']} pages"
-        print(f"{label:<44} {figures['seconds']:>8.2f} {figures['seconds'] * 1000 / count:>9.0f}")
+    for what, figures in pdf.items():
+        label = f"PDF of {what}, {figures['pages']} pages"
+        print(f"{label:<44} {figures['seconds']:>8.2f} {figures['seconds'] * 1000 / figures['count']:>9.0f}")
+    quotes_pdf = pdf[f'{args.pdf_quotes} quote(s)']['seconds']
+    print(f"PDF ratio {args.pdf_quotes} quotes/{args.pdf_quotes} sale.order = "
+          f"{quotes_pdf / pdf[f'{args.pdf_quotes} sale.order']['seconds']:.2f} (target at most 1.2)")
+    print(f"PDF ratio {args.pdf_large} quotes/{args.pdf_quotes} quotes = "
+          f"{pdf[f'{args.pdf_large} quote(s)']['seconds'] / quotes_pdf:.2f} "
+          f"(target at most {1.1 * args.pdf_large / args.pdf_quotes:.1f}: close to linear)")
+    print(f"PDF of 1 quote = {pdf['1 quote(s)']['seconds']:.2f} s (target at most 0.5 s)")
     print(f"peak memory of the run: {scheduled['peak_memory_mb']:.0f} MB")
     print(f"create ratio customer.quote/sale.order = {create['ratio']:.2f}")
 
