@@ -364,6 +364,7 @@ class CustomerQuote(models.Model):
     def action_send(self):
         """Open the email composer on the quote template, the PDF attached."""
         self._check_state(('draft', 'sent'), _("Send by Email"))
+        self._check_has_lines(_("Send by Email"))
         if missing := self.partner_id.filtered(lambda partner: not partner.email):
             raise UserError(_(
                 "Add an email address to %(customers)s before sending the quote by email.",
@@ -390,16 +391,19 @@ class CustomerQuote(models.Model):
         }
 
     def action_print(self):
+        self._check_has_lines(_("Print"))
         return self.env.ref('gestion_clientele_quotes.action_report_customer_quote').report_action(self)
 
     def action_mark_sent(self):
         """For quotes handed over on paper."""
         self._check_state(('draft',), _("Mark as Sent"))
+        self._check_has_lines(_("Mark as Sent"))
         self.write({'state': 'sent'})
         return True
 
     def action_accept(self):
         self._check_state(('draft', 'sent'), _("Accept"))
+        self._check_has_lines(_("Accept"))
         self.write({'state': 'accepted', 'answer_date': fields.Date.context_today(self)})
         self.activity_feedback([FOLLOWUP_ACTIVITY_TYPE], feedback=_("The customer accepted the quote."),
                                only_automated=False)
@@ -719,6 +723,9 @@ class CustomerQuote(models.Model):
                 states=", ".join(sorted({labels[state] for state in wrong.mapped('state')})),
                 new_state=labels.get(new_state, new_state),
             ))
+        if new_state in ('sent', 'accepted'):
+            self.filtered(lambda quote: quote.state != new_state)._check_has_lines(
+                dict(self._fields['state']._description_selection(self.env))[new_state])
 
     @api.model
     def _may_skip_workflow_rules(self):
@@ -737,6 +744,18 @@ class CustomerQuote(models.Model):
                 "taxes are %(company)s's. Remove the lines first, or make the quote in the other company.",
                 quotes=", ".join(moved.mapped('name')),
                 company=", ".join(moved.company_id.mapped('name')),
+            ))
+
+    def _check_has_lines(self, action_label):
+        """An empty quote (no line, a total of 0) is not sent, printed nor accepted (the superuser's
+        scheduled actions and administrators' imports excepted, as for the workflow)."""
+        if self._may_skip_workflow_rules():
+            return
+        if empty := self.filtered(lambda quote: not quote.line_ids):
+            raise UserError(_(
+                "“%(action)s” needs at least one line: add the items to %(quotes)s first.",
+                action=action_label,
+                quotes=", ".join(empty.mapped('name')),
             ))
 
     def _check_not_locked(self):

@@ -10,6 +10,12 @@ QUOTES_PER_PDF_CALL = 25
 class IrActionsReport(models.Model):
     _inherit = 'ir.actions.report'
 
+    def _get_rendering_context(self, report, docids, data):
+        if docids and report.report_name == QUOTE_REPORT:
+            # Whatever the way in (button, Print menu, URL, PDF or HTML): an empty quote is not printed.
+            self.env['customer.quote'].browse(docids)._check_has_lines(self.env._("Print"))
+        return super()._get_rendering_context(report, docids, data)
+
     def _render_qweb_pdf_prepare_streams(self, report_ref, data, res_ids=None):
         # A large selection of quotes is printed in calls of QUOTES_PER_PDF_CALL quotes each;
         # _render_qweb_pdf then merges their PDFs in the order of the selection.

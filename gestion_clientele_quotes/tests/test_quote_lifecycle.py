@@ -86,6 +86,20 @@ class TestQuoteLifecycle(CustomerQuoteCommon):
         self.assertEqual(quote.followup_date, today + timedelta(days=10))
         self.assertEqual(quote.date, date(2020, 1, 1), "the quote date is kept")
 
+    def test_empty_quote_is_not_sent_printed_or_accepted(self):
+        empty = self._create_quote(user_id=self.user_own.id).with_user(self.user_own)
+        for action in ('action_send', 'action_print', 'action_mark_sent', 'action_accept'):
+            with self.subTest(action=action), self.assertRaisesRegex(UserError, "needs at least one line"):
+                getattr(empty, action)()
+        for state in ('sent', 'accepted'):
+            with self.subTest(write=state), self.assertRaisesRegex(UserError, "needs at least one line"):
+                empty.write({'state': state})
+        with self.assertRaisesRegex(UserError, "needs at least one line"):
+            self.env['ir.actions.report'].with_user(self.user_own)._render_qweb_pdf(
+                'gestion_clientele_quotes.action_report_customer_quote', empty.ids)
+        self.assertEqual(empty.state, 'draft', "nothing changed")
+        self.assertEqual(self._state_after(empty, 'action_cancel'), 'cancelled', "it may still be cancelled")
+
     def test_payment_terms_come_from_the_customer(self):
         thirty_days = self.env.ref('account.account_payment_term_30days')
         self.partner.property_payment_term_id = thirty_days
