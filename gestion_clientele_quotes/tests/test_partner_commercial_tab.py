@@ -1,7 +1,10 @@
 from datetime import timedelta
 
-from odoo.fields import Command
+from lxml import etree
+
+from odoo.fields import Command, Domain
 from odoo.tests import Form, tagged, users, warmup
+from odoo.tools.safe_eval import safe_eval
 
 from .common import COMMERCIAL_TAB_SPEC, TODAY, CustomerQuoteCommon
 
@@ -94,6 +97,21 @@ class TestPartnerCommercialTab(CustomerQuoteCommon):
             (other_customer.customer_quote_count, other_customer.customer_quote_acceptance_rate,
              other_customer.customer_quote_open_amount, other_customer.customer_quote_next_followup_date),
             (0, 0.0, 0.0, False))
+
+    def test_customers_menu_lists_customers_by_default(self):
+        """Not every contact: the customers (with quotes, or sold to), with a filter to see all."""
+        action = self.env.ref('gestion_clientele_quotes.res_partner_action_customer')
+        self.assertEqual(safe_eval(action.context).get('search_default_quote_customers'), 1)
+        arch = etree.fromstring(self.env['res.partner'].get_view(view_type='search')['arch'])
+        [customers_filter] = arch.xpath("//filter[@name='quote_customers']")
+        with_quote = self.env['res.partner'].create({'name': "Club with a quote"})
+        self._create_quote(partner_id=with_quote.id)
+        sold_to = self.env['res.partner'].create({'name': "Invoiced customer", 'customer_rank': 1})
+        supplier_contact = self.env['res.partner'].create({'name': "Supplier's contact", 'supplier_rank': 1})
+        partners = with_quote + sold_to + supplier_contact + self.company.partner_id
+        found = self.env['res.partner'].search(
+            Domain('id', 'in', partners.ids) & Domain(safe_eval(customers_filter.get('domain'))))
+        self.assertEqual(found, with_quote + sold_to)
 
     def test_modify_opens_the_quote(self):
         quote = self._create_quote()

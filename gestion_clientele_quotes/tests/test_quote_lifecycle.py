@@ -1,9 +1,12 @@
 from datetime import date, timedelta
 
+from lxml import etree
+
 from odoo import fields
 from odoo.exceptions import UserError
 from odoo.fields import Command
 from odoo.tests import Form, tagged
+from odoo.tools.safe_eval import safe_eval
 
 from .common import CustomerQuoteCommon
 
@@ -85,6 +88,35 @@ class TestQuoteLifecycle(CustomerQuoteCommon):
         self.assertEqual(quote.validity_date, today + timedelta(days=30))
         self.assertEqual(quote.followup_date, today + timedelta(days=10))
         self.assertEqual(quote.date, date(2020, 1, 1), "the quote date is kept")
+
+    def test_header_buttons_by_state(self):
+        """Each button of the quote form only where it applies, the next step as the primary one."""
+        header = etree.fromstring(self.env['customer.quote'].get_view(view_type='form')['arch']).find('.//header')
+
+        def shown(state, saved=True):
+            return {
+                (button.get('name'), 'btn-primary' in (button.get('class') or ''))
+                for button in header.iter('button')
+                if not safe_eval(button.get('invisible') or 'False',
+                                 {'state': state, 'id': 1 if saved else False, 'line_ids': [1]})
+            }
+
+        self.assertEqual(shown('draft', saved=False), set(), "nothing to act on before the quote is saved")
+        closed = {('action_print', False), ('action_save_as_template', False), ('action_draft', False)}
+        expected = {
+            'draft': {('action_send', True), ('action_print', False), ('action_mark_sent', False),
+                      ('action_cancel', False), ('action_save_as_template', False)},
+            'sent': {('action_accept', True), ('action_send', False), ('action_print', False),
+                     ('action_followup', False), ('action_refuse', False), ('action_cancel', False),
+                     ('action_save_as_template', False)},
+            'accepted': {('action_print', False), ('action_save_as_template', False)},
+            'refused': closed,
+            'expired': closed,
+            'cancelled': closed - {('action_print', False)},
+        }
+        for state, buttons in expected.items():
+            with self.subTest(state=state):
+                self.assertEqual(shown(state), buttons)
 
     def test_empty_quote_is_not_sent_printed_or_accepted(self):
         empty = self._create_quote(user_id=self.user_own.id).with_user(self.user_own)
