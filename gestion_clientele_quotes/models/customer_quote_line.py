@@ -91,7 +91,7 @@ class CustomerQuoteLine(models.Model):
 
     def _inverse_discount_amount(self):
         self._check_discount_within_gross()
-        for line in self:
+        for line in self.filtered(lambda line: not line._discount_amount_follows_percent()):
             line.discount = line._discount_from_amount()
 
     @api.depends('product_id', 'quote_id.fiscal_position_id', 'company_id')
@@ -141,8 +141,10 @@ class CustomerQuoteLine(models.Model):
 
     @api.onchange('discount_amount')
     def _onchange_discount_amount(self):
+        # Also called when the amount was just derived from a typed %: that % is kept as typed.
         self._check_discount_within_gross()
-        self.discount = self._discount_from_amount()
+        if not self._discount_amount_follows_percent():
+            self.discount = self._discount_from_amount()
 
     # ------------------------------------------------------------
     # CRUD METHODS
@@ -261,6 +263,14 @@ class CustomerQuoteLine(models.Model):
     # ------------------------------------------------------------
     # BUSINESS METHODS
     # ------------------------------------------------------------
+
+    def _discount_amount_follows_percent(self):
+        """Whether the discount amount is what the discount % gives, rounded to the cent: then the %
+        is the value the user typed (5 % stays 5 %, not the 5.09 % that 0.28 off 5.50 would give)."""
+        self.ensure_one()
+        currency = self.currency_id or self.quote_id.currency_id or self.env.company.currency_id
+        amount = self._get_discount_amount(self.quantity, self.price_unit, self.discount, currency)
+        return currency.compare_amounts(amount, self.discount_amount) == 0
 
     def _discount_from_amount(self):
         """The unrounded percentage that takes `discount_amount` off quantity × current price."""

@@ -71,6 +71,42 @@ class TestQuoteAmounts(CustomerQuoteCommon):
         self.assertEqual(quote.line_ids.price_subtotal, 149.98)
         self.assertEqual(quote.amount_discount, 50.0)
 
+    def test_typed_percent_stays_as_typed(self):
+        """5 % off 5.50 takes 0.28 off (0.275 rounded to the cent); the line still reads 5 %, not the
+        5.09 % that 0.28 off 5.50 would give, in the form, once saved, and through the ORM."""
+        self.product_entry.list_price = 5.50
+        for quantity, percent, amount in ((1, 5.0, 0.28), (3, 5.0, 0.83), (7, 3.0, 1.16), (2, 12.5, 1.38)):
+            with self.subTest(quantity=quantity, percent=percent):
+                quote_form = Form(self.env['customer.quote'])
+                quote_form.partner_id = self.partner
+                with quote_form.line_ids.new() as line:
+                    line.product_id = self.product_entry
+                    line.quantity = quantity
+                    line.discount = percent
+                    self.assertEqual(line.discount, percent, "the typed % stays")
+                    self.assertEqual(line.discount_amount, amount, "the amount is derived, to the cent")
+                quote = quote_form.save()
+                self.assertEqual((quote.line_ids.discount, quote.line_ids.discount_amount), (percent, amount))
+                self.assertAlmostEqual(quote.amount_untaxed, quantity * 5.50 - amount, places=2)
+                created = self._create_quote([(self.product_entry, quantity, {'discount': percent})])
+                self.assertEqual((created.line_ids.discount, created.line_ids.discount_amount), (percent, amount))
+
+    def test_typed_amount_stays_to_the_cent(self):
+        self.product_entry.list_price = 5.50
+        quote_form = Form(self.env['customer.quote'])
+        quote_form.partner_id = self.partner
+        with quote_form.line_ids.new() as line:
+            line.product_id = self.product_entry
+            line.discount_amount = 0.28
+            self.assertAlmostEqual(line.discount, 0.28 / 5.50 * 100, places=9, msg="the % is derived, unrounded")
+        quote = quote_form.save()
+        line = quote.line_ids
+        self.assertEqual(line.discount_amount, 0.28)
+        self.assertEqual(line.price_subtotal, 5.22)
+        line.discount_amount = 0.30
+        self.assertAlmostEqual(line.discount, 0.30 / 5.50 * 100, places=9)
+        self.assertEqual(quote.amount_untaxed, 5.20)
+
     def test_totals_with_several_taxes(self):
         quote = self._create_quote([
             (self.product_card, 2, {'discount': 10}),
