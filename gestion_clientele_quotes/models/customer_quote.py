@@ -338,15 +338,14 @@ class CustomerQuote(models.Model):
             self._check_not_locked()
         if 'company_id' in vals:
             self._check_company_change(vals['company_id'])
-        if 'state' in vals and 'answer_date' not in vals:
+        if 'state' in vals:
             self._check_state_transition(vals['state'])
             # The answer date goes with the answer, whoever writes the state: the statistics count on it.
-            if moving := self.filtered(lambda quote: quote.state != vals['state']):
+            moving = self.filtered(lambda quote: quote.state != vals['state'])
+            if moving and 'answer_date' not in vals:
                 answer_date = fields.Date.context_today(self) if vals['state'] in ANSWERED_STATES else False
                 super(CustomerQuote, moving).write({**vals, 'answer_date': answer_date})
                 return super(CustomerQuote, self - moving).write(vals)
-        elif 'state' in vals:
-            self._check_state_transition(vals['state'])
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
@@ -397,13 +396,11 @@ class CustomerQuote(models.Model):
     def action_mark_sent(self):
         """For quotes handed over on paper."""
         self._check_state(('draft',), _("Mark as Sent"))
-        self._check_has_lines(_("Mark as Sent"))
         self.write({'state': 'sent'})
         return True
 
     def action_accept(self):
         self._check_state(('draft', 'sent'), _("Accept"))
-        self._check_has_lines(_("Accept"))
         self.write({'state': 'accepted', 'answer_date': fields.Date.context_today(self)})
         self.activity_feedback([FOLLOWUP_ACTIVITY_TYPE], feedback=_("The customer accepted the quote."),
                                only_automated=False)
@@ -712,10 +709,10 @@ class CustomerQuote(models.Model):
         e.g. an accepted quote back to draft to change it, then accepted again."""
         if self._may_skip_workflow_rules():
             return
+        labels = dict(self._fields['state']._description_selection(self.env))
         if wrong := self.filtered(
             lambda quote: quote.state != new_state and new_state not in STATE_TRANSITIONS.get(quote.state, ())
         ):
-            labels = dict(self._fields['state']._description_selection(self.env))
             raise UserError(_(
                 "%(quotes)s cannot go from %(states)s to %(new_state)s: use the quote's buttons "
                 "(Send by Email, Mark as Sent, Accept, Refuse, Cancel, Reset to Draft).",
@@ -724,8 +721,7 @@ class CustomerQuote(models.Model):
                 new_state=labels.get(new_state, new_state),
             ))
         if new_state in ('sent', 'accepted'):
-            self.filtered(lambda quote: quote.state != new_state)._check_has_lines(
-                dict(self._fields['state']._description_selection(self.env))[new_state])
+            self.filtered(lambda quote: quote.state != new_state)._check_has_lines(labels[new_state])
 
     @api.model
     def _may_skip_workflow_rules(self):

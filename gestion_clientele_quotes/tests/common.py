@@ -11,6 +11,7 @@ from odoo.tests import TransactionCase, new_test_user
 # every time zone a user may have), unless a test freezes another one. Tests derive their dates
 # from it: none depends on the day the suite is run.
 TODAY = date(2026, 6, 15)
+FROZEN_NOW = f'{TODAY} 10:00:00'
 
 # What the web client reads for the customer's Commercial tab (statistics and quotes list).
 COMMERCIAL_TAB_SPEC = {
@@ -43,7 +44,7 @@ def create_items(env, taxes, items):
     } for name, product_type, price, kind in items])
 
 
-@freeze_time(f'{TODAY} 10:00:00')
+@freeze_time(FROZEN_NOW)
 class CustomerQuoteCommon(TransactionCase):
     """A leisure centre selling entries, cards, subscriptions and articles under 20 % VAT."""
 

@@ -3,11 +3,11 @@ from freezegun import freeze_time
 from odoo.tests import TransactionCase, tagged
 from odoo.tools.convert import convert_file
 
-from .common import TODAY
+from .common import FROZEN_NOW
 
 
 @tagged('post_install', '-at_install')
-@freeze_time(f'{TODAY} 10:00:00')  # the demo's dates are counted back from today
+@freeze_time(FROZEN_NOW)  # the demo's dates are counted back from today
 class TestDemoData(TransactionCase):
     """Odoo installs a module without its demo data when that data fails: load it here to see it fail."""
 

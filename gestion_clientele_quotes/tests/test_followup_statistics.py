@@ -1,14 +1,17 @@
 from datetime import date
 
+from freezegun import freeze_time
+
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
-from .common import CustomerQuoteCommon
+from .common import FROZEN_NOW, CustomerQuoteCommon
 
 PIVOT_MEASURES = ('acceptance_rate:avg', 'quote_count:sum', 'accepted_count:sum')
 
 
 @tagged('post_install', '-at_install')
+@freeze_time(FROZEN_NOW)  # stated here too: the fixed dates below are read against this day
 class TestFollowupStatistics(CustomerQuoteCommon):
     """Ten quotes of 2025 whose statistics are worked out by hand in each test."""
 

@@ -1,13 +1,16 @@
 from datetime import date
 
+from freezegun import freeze_time
+
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Command
 from odoo.tests import Form, tagged
 
-from .common import CustomerQuoteCommon
+from .common import FROZEN_NOW, CustomerQuoteCommon
 
 
 @tagged('post_install', '-at_install')
+@freeze_time(FROZEN_NOW)  # stated here too: the fixed dates below are read against this day
 class TestQuoteInputErrors(CustomerQuoteCommon):
     """Careless or hostile input is refused with a clear message and leaves the quote as it was."""
 

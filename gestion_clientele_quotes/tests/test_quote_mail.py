@@ -1,5 +1,6 @@
 from unittest.mock import patch
 
+from freezegun import freeze_time
 from lxml import html
 
 from odoo.addons.mail.tests.common import MailCommon, mail_new_test_user
@@ -7,12 +8,13 @@ from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 from odoo.tools import format_amount
 
-from .common import CustomerQuoteCommon
+from .common import FROZEN_NOW, CustomerQuoteCommon
 
 REPORT = 'gestion_clientele_quotes.action_report_customer_quote'
 
 
 @tagged('post_install', '-at_install')
+@freeze_time(FROZEN_NOW)  # stated here too: the fixed dates below are read against this day
 class TestQuoteMail(MailCommon, CustomerQuoteCommon):
     """Send by Email: the composer as the web client drives it, the chatter, the mail queue."""
 

@@ -1,9 +1,12 @@
+from freezegun import freeze_time
+
 from odoo.tests import tagged
 
-from .common import CustomerQuoteCommon
+from .common import FROZEN_NOW, CustomerQuoteCommon
 
 
 @tagged('post_install', '-at_install')
+@freeze_time(FROZEN_NOW)  # stated here too: the fixed dates below are read against this day
 class TestQuoteNumbering(CustomerQuoteCommon):
 
     def test_numbers_follow_the_quote_year(self):
