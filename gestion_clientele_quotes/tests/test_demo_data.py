@@ -1,22 +1,115 @@
 from freezegun import freeze_time
+from stdnum.fr import siret, tva
 
+from odoo.fields import Command
 from odoo.tests import TransactionCase, tagged
 from odoo.tools.convert import convert_file
 
 from .common import FROZEN_NOW
 
+CLUB_AND_MARIE = ("Aqua Club Les Dauphins", "Marie Lefèvre")
+SCHOOL = "École Jules Ferry"
+
 
 @tagged('post_install', '-at_install')
 @freeze_time(FROZEN_NOW)  # the demo's dates are counted back from today
 class TestDemoData(TransactionCase):
-    """Odoo installs a module without its demo data when that data fails: load it here to see it fail."""
+    """Odoo installs a module without its demo data when that data fails: load it here to see it fail.
+    The test database has no demo data; the second test adds what a database with demo data holds."""
+
+    def _load_demo(self):
+        convert_file(self.env, 'gestion_clientele_quotes', 'demo/customer_quote_demo.xml', {}, 'init', noupdate=True)
+
+    def _quotes_of(self, *customer_names):
+        return self.env['customer.quote'].search([('partner_id.name', 'in', customer_names)])
 
     def test_demo_data_loads(self):
-        convert_file(self.env, 'gestion_clientele_quotes', 'demo/customer_quote_demo.xml', {}, 'init', noupdate=True)
-        quotes = self.env['customer.quote'].search([('partner_id.name', '=', "Aqua Club Les Dauphins")])
+        self._load_demo()
+        quotes = self._quotes_of("Aqua Club Les Dauphins")
         self.assertEqual(sorted(quotes.mapped('state')), ['accepted', 'accepted', 'draft', 'refused'])
         self.assertTrue(all(quote.name.startswith("DEV/") for quote in quotes))
         templates = self.env['customer.quote.template'].search([
             ('name', 'in', ("Club season offer", "School term, 25 pupils")),
         ])
         self.assertEqual(len(templates), 2)
+
+    def test_demo_company_is_a_french_centre(self):
+        self._load_demo()
+        company = self.env.ref('base.main_company')
+        france = self.env.ref('base.fr')
+        self.assertEqual(company.name, "Centre aquatique Les Ondines")
+        self.assertEqual((company.country_id, company.account_fiscal_country_id), (france, france))
+        self.assertEqual(company.currency_id, self.env.ref('base.EUR'))
+        self.assertEqual(company.paperformat_id, self.env.ref('base.paperformat_euro'))
+        self.assertTrue(tva.is_valid(company.vat) and company.vat.startswith("FR"), company.vat)
+        self.assertTrue(siret.is_valid(company.company_registry), company.company_registry)
+        self.assertTrue(company.logo)
+        self.assertIn("RCS Lyon", company.report_footer)
+
+        tax = company.account_sale_tax_id
+        self.assertEqual((tax.name, tax.amount, tax.type_tax_use), ("TVA 20 %", 20, 'sale'))
+        self.assertEqual(tax.country_id, france)
+
+        quotes = self._quotes_of(*CLUB_AND_MARIE, SCHOOL)
+        self.assertEqual(quotes.line_ids.tax_ids, tax)
+        self.assertEqual(set(quotes.mapped('currency_id.name')), {'EUR'})
+
+    def test_demo_customers_speak_french_without_foreign_fiscal_position(self):
+        self._load_demo()
+        france = self.env.ref('base.fr')
+        customers = self.env['res.partner'].search([('name', 'in', (*CLUB_AND_MARIE, SCHOOL))])
+        customers |= customers.child_ids
+        self.assertEqual(len(customers), 5)
+        self.assertEqual(set(customers.mapped('lang')), {'fr_FR'})
+        self.assertFalse(customers.property_account_position_id)
+
+        # The generic chart's fiscal positions are auto-applied by the customer's country.
+        quotes = self._quotes_of(*CLUB_AND_MARIE, SCHOOL)
+        self.assertFalse(quotes.fiscal_position_id.filtered(lambda position: position.country_id != france))
+        for customer in customers:
+            position = self.env['account.fiscal.position']._get_fiscal_position(customer)
+            self.assertIn(position.country_id, (france, self.env['res.country']), customer.name)
+
+    def test_demo_quotes_belong_to_the_admin(self):
+        """Without Odoo's demo user, the admin follows every demo quote."""
+        self._load_demo()
+        admin = self.env.ref('base.user_admin')
+        self.assertEqual(admin.lang, 'fr_FR')
+        quotes = self._quotes_of(*CLUB_AND_MARIE, SCHOOL)
+        self.assertEqual(len(quotes), 12)
+        self.assertEqual(quotes.user_id, admin)
+        my_quotes = self.env['customer.quote'].with_user(admin).search([('user_id', '=', admin.id)])
+        self.assertEqual(my_quotes, quotes)
+
+    def test_demo_on_a_database_with_demo_data(self):
+        """With Odoo's demo data: the demo user sells to the school, and the sample journal entries
+        account's demo posts on the main company, in dollars, give way to the change of currency."""
+        demo_user = self.env['res.users'].create({'name': "Marc Demo", 'login': 'gcq_demo_user'})
+        self.env['ir.model.data'].create({
+            'module': 'base', 'name': 'user_demo', 'model': 'res.users', 'res_id': demo_user.id,
+        })
+        company = self.env.ref('base.main_company')
+        self.assertNotEqual(company.currency_id, self.env.ref('base.EUR'))
+        accounts = self.env['account.account'].search([
+            *self.env['account.account']._check_company_domain(company),
+            ('account_type', 'in', ('income', 'asset_receivable')),
+        ])
+        income = accounts.filtered(lambda account: account.account_type == 'income')[:1]
+        receivable = accounts.filtered(lambda account: account.account_type == 'asset_receivable')[:1]
+        entry = self.env['account.move'].create({
+            'move_type': 'entry',
+            'company_id': company.id,
+            'line_ids': [
+                Command.create({'account_id': receivable.id, 'debit': 100.0}),
+                Command.create({'account_id': income.id, 'credit': 100.0}),
+            ],
+        })
+        entry.action_post()
+
+        self._load_demo()
+        self.assertFalse(entry.exists())
+        self.assertEqual(company.currency_id, self.env.ref('base.EUR'))
+        self.assertEqual(demo_user.lang, 'fr_FR')
+        self.assertTrue(demo_user.has_group('gestion_clientele_quotes.group_customer_quote_user'))
+        self.assertEqual(self._quotes_of(SCHOOL).user_id, demo_user)
+        self.assertEqual(self._quotes_of(*CLUB_AND_MARIE).user_id, self.env.ref('base.user_admin'))
