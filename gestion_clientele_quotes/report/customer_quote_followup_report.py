@@ -3,6 +3,14 @@ from odoo.tools import SQL
 
 from ..models.customer_quote import ANSWERED_STATES, DECIDED_STATES, QUOTE_STATES
 
+# Rows of the statistics by number of follow-ups; the values sort in the order the rows are shown.
+FOLLOWUP_RANGES = [
+    ('0', "No follow-up"),
+    ('1', "1 follow-up"),
+    ('2', "2 follow-ups"),
+    ('3_or_more', "3 follow-ups or more"),
+]
+
 
 class CustomerQuoteFollowupReport(models.Model):
     _name = 'customer.quote.followup.report'
@@ -32,6 +40,10 @@ class CustomerQuoteFollowupReport(models.Model):
     followup_count = fields.Integer(
         string="Follow-ups", readonly=True, aggregator='sum',
         help="Number of times the customer has been followed up about this quote.")
+    followup_range = fields.Selection(
+        selection=FOLLOWUP_RANGES,
+        string="Number of Follow-ups", readonly=True,
+        help="The quotes grouped by the number of times their customer was followed up.")
     item_kind = fields.Selection(
         selection='_selection_item_kind',
         string="Main Item Kind", readonly=True,
@@ -91,6 +103,10 @@ class CustomerQuoteFollowupReport(models.Model):
                 quote.company_id AS company_id,
                 quote.currency_id AS currency_id,
                 COALESCE(quote.followup_count, 0) AS followup_count,
+                CASE
+                    WHEN COALESCE(quote.followup_count, 0) >= 3 THEN '3_or_more'
+                    ELSE COALESCE(quote.followup_count, 0)::varchar
+                END AS followup_range,
                 (%(main_item_kind)s) AS item_kind,
                 1 AS quote_count,
                 quote.amount_untaxed AS amount_untaxed,

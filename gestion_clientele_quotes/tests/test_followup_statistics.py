@@ -1,6 +1,7 @@
 from datetime import date
 
 from freezegun import freeze_time
+from lxml import etree
 
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
@@ -92,29 +93,55 @@ class TestFollowupStatistics(CustomerQuoteCommon):
         # 3 accepted over 8 decided quotes: the sent and the cancelled ones are left out.
         self.assertEqual(totals, (10, 626.7, 3, 470.0, 37.5, 1.0, 12.0, 12))
 
-    def test_acceptance_rate_by_followup_count(self):
-        self.assertEqual(self._statistics('followup_count', PIVOT_MEASURES), {
-            0: (50.0, 3, 1),  # accepted, refused; the cancelled quote does not count
-            1: (25.0, 4, 1),  # accepted, expired, refused twice
-            2: (0.0, 1, 0),  # expired
-            3: (100.0, 2, 1),  # accepted; the sent quote is still open
+    def test_acceptance_rate_by_number_of_followups(self):
+        self.assertEqual(self._statistics('followup_range', PIVOT_MEASURES), {
+            '0': (50.0, 3, 1),  # accepted, refused; the cancelled quote does not count
+            '1': (25.0, 4, 1),  # accepted, expired, refused twice
+            '2': (0.0, 1, 0),  # expired
+            '3_or_more': (100.0, 2, 1),  # accepted; the sent quote is still open
         })
 
-    def test_answer_followups_and_days_by_followup_count(self):
-        self.assertEqual(self._statistics('followup_count', ['answer_followup_count:avg', 'answer_days:avg']), {
-            0: (0.0, 6.5),
-            1: (1.0, 9.67),  # (14 + 10 + 5) / 3
-            2: (None, None),  # no answer, only an expiry
-            3: (3.0, 30.0),
+    def test_answer_followups_and_days_by_number_of_followups(self):
+        self.assertEqual(self._statistics('followup_range', ['answer_followup_count:avg', 'answer_days:avg']), {
+            '0': (0.0, 6.5),
+            '1': (1.0, 9.67),  # (14 + 10 + 5) / 3
+            '2': (None, None),  # no answer, only an expiry
+            '3_or_more': (3.0, 30.0),
         })
 
-    def test_formatted_read_group_acceptance_rate(self):
+    def test_followup_count_stays_a_measure(self):
+        """The number of follow-ups itself is still summed per row, e.g. in the list's total."""
+        self.assertEqual(self._statistics('followup_range', ['followup_count:sum']), {
+            '0': (0,), '1': (4,), '2': (2,), '3_or_more': (6,),
+        })
+
+    def test_more_than_three_followups_share_the_last_row(self):
+        self.quotes[-1].followup_count = 5
+        self.env.flush_all()
+        self.assertEqual(self._statistics('followup_range', ['quote_count:sum', 'followup_count:sum']), {
+            '0': (3, 0), '1': (4, 4), '2': (1, 2), '3_or_more': (2, 3 + 5),
+        })
+
+    def test_pivot_and_graph_rows_read_as_numbers_of_followups(self):
+        """The rows of the pivot and the bars of the graph are labelled, in order, in words."""
+        views = self.Report.get_views([(False, 'pivot'), (False, 'graph')])['views']
+        pivot_rows = etree.fromstring(views['pivot']['arch']).xpath("//field[@type='row']/@name")
+        graph_groupbys = etree.fromstring(views['graph']['arch']).xpath("//field[not(@type='measure')]/@name")
+        self.assertEqual(pivot_rows, ['followup_range'])
+        self.assertEqual(graph_groupbys, ['followup_range'])
+        labels = dict(self.Report.fields_get(['followup_range'])['followup_range']['selection'])
         groups = self.Report.formatted_read_group(
-            [('quote_id', 'in', self.quotes.ids)], ['followup_count'], list(PIVOT_MEASURES))
+            [('quote_id', 'in', self.quotes.ids)], pivot_rows, list(PIVOT_MEASURES))
         self.assertEqual(
-            [(group['followup_count'], group['acceptance_rate:avg'], group['quote_count:sum']) for group in groups],
-            [(0, 50.0, 3), (1, 25.0, 4), (2, 0.0, 1), (3, 100.0, 2)],
+            [(labels[group['followup_range']], group['acceptance_rate:avg'], group['quote_count:sum'])
+             for group in groups],
+            [
+                ("No follow-up", 50.0, 3), ("1 follow-up", 25.0, 4),
+                ("2 follow-ups", 0.0, 1), ("3 follow-ups or more", 100.0, 2),
+            ],
         )
+        self.assertEqual(
+            self.Report.fields_get(['followup_range'])['followup_range']['string'], "Number of Follow-ups")
 
     def test_by_salesperson(self):
         measures = [
@@ -167,9 +194,9 @@ class TestFollowupStatistics(CustomerQuoteCommon):
         """The pivot's default grouping costs the same few queries for 10 or 40 quotes."""
         report = self.Report.with_user(self.user_all)
         domain = [('quote_id', 'in', self.quotes.ids)]
-        report.formatted_read_group(domain, ['followup_count'], list(PIVOT_MEASURES))  # warm the caches
+        report.formatted_read_group(domain, ['followup_range'], list(PIVOT_MEASURES))  # warm the caches
         with self.assertQueryCount(QUERIES_PIVOT):
-            small = report.formatted_read_group(domain, ['followup_count'], list(PIVOT_MEASURES))
+            small = report.formatted_read_group(domain, ['followup_range'], list(PIVOT_MEASURES))
 
         more_quotes = self.env['customer.quote']
         for index in range(30):
@@ -181,7 +208,7 @@ class TestFollowupStatistics(CustomerQuoteCommon):
         self.env.flush_all()
         domain = [('quote_id', 'in', (self.quotes | more_quotes).ids)]
         with self.assertQueryCount(QUERIES_PIVOT):
-            large = report.formatted_read_group(domain, ['followup_count'], list(PIVOT_MEASURES))
+            large = report.formatted_read_group(domain, ['followup_range'], list(PIVOT_MEASURES))
         self.assertEqual([group['quote_count:sum'] for group in small], [3, 4, 1, 2])
         self.assertEqual([group['quote_count:sum'] for group in large], [3 + 8, 4 + 8, 1 + 7, 2 + 7])
 
@@ -189,7 +216,7 @@ class TestFollowupStatistics(CustomerQuoteCommon):
         with self.assertRaises(AccessError):
             self.Report.with_user(self.user_own).search([])
         with self.assertRaises(AccessError):
-            self.Report.with_user(self.user_own).formatted_read_group([], ['followup_count'], list(PIVOT_MEASURES))
+            self.Report.with_user(self.user_own).formatted_read_group([], ['followup_range'], list(PIVOT_MEASURES))
         rows = self.Report.with_user(self.user_all).search([('quote_id', 'in', self.quotes.ids)])
         self.assertEqual(rows.quote_id, self.quotes)
 
