@@ -39,6 +39,9 @@ DECIDED_STATES = ('accepted', 'refused', 'expired')
 
 AMOUNT_FIELDS = ('amount_untaxed', 'amount_discount', 'amount_tax', 'amount_total')
 # Transaction cache entry: the stack of `_collect_priced_quotes` blocks under way.
+# How long the quote a user has just added stays highlighted on the customer's Commercial tab.
+JUST_ADDED_DELAY = timedelta(minutes=10)
+
 PRICED_QUOTES_CACHE_KEY = 'customer.quote.priced_quotes'
 
 # The moves of a quote's status, {from: states it may go to}, as the buttons and the nightly
@@ -154,6 +157,10 @@ class CustomerQuote(models.Model):
         comodel_name='customer.quote',
         string="Customer's Other Quotes",
         compute='_compute_partner_other_quote_ids')
+    is_just_added = fields.Boolean(
+        string="Just Added", compute='_compute_is_just_added',
+        help="The quote the current user added last for this customer, a few minutes ago: "
+             "highlighted on the customer's Commercial tab.")
 
     # Amounts
     fiscal_position_id = fields.Many2one(
@@ -172,13 +179,13 @@ class CustomerQuote(models.Model):
     currency_id = fields.Many2one(
         related='company_id.currency_id', store=True, precompute=True)
     amount_untaxed = fields.Monetary(
-        string="Untaxed Amount", compute='_compute_amounts', store=True, tracking=True)
+        string="Total excl. Tax", compute='_compute_amounts', store=True, tracking=True)
     amount_discount = fields.Monetary(
         string="Discount", compute='_compute_amounts', store=True)
     amount_tax = fields.Monetary(
-        string="Taxes", compute='_compute_amounts', store=True)
+        string="VAT", compute='_compute_amounts', store=True)
     amount_total = fields.Monetary(
-        string="Total", compute='_compute_amounts', store=True, tracking=True)
+        string="Total incl. Tax", compute='_compute_amounts', store=True, tracking=True)
     tax_totals = fields.Binary(compute='_compute_tax_totals', exportable=False)
 
     # ------------------------------------------------------------
@@ -237,6 +244,19 @@ class CustomerQuote(models.Model):
                 quotes_by_partner[quote.partner_id] |= quote
         for quote in self:
             quote.partner_other_quote_ids = quotes_by_partner[quote.partner_id] - quote._origin
+
+    @api.depends_context('uid')
+    def _compute_is_just_added(self):
+        # create_date is the transaction's time, in the database: compare with the same clock.
+        since = self.env.cr.now() - JUST_ADDED_DELAY
+        latest = {}
+        for quote in self:
+            if quote.create_uid.id == self.env.uid and quote.create_date and quote.create_date >= since:
+                other = latest.get(quote.partner_id)
+                if not other or (quote.create_date, quote.id) > (other.create_date, other.id):
+                    latest[quote.partner_id] = quote
+        for quote in self:
+            quote.is_just_added = latest.get(quote.partner_id) == quote
 
     @api.depends('partner_id', 'company_id')
     def _compute_fiscal_position_id(self):
@@ -447,8 +467,9 @@ class CustomerQuote(models.Model):
     def action_save_as_template(self):
         """Keep this quote's lines and comment as a template for the next ones."""
         self.ensure_one()
-        template = self.env['customer.quote.template'].create({
-            'name': _("%(quote)s – %(customer)s", quote=self.name, customer=self.partner_id.display_name),
+        Template = self.env['customer.quote.template']
+        template = Template.create({
+            'name': Template._get_name_from_quote(self),
             'company_id': self.company_id.id,
             'comment': self.comment,
             'line_ids': [
@@ -471,7 +492,7 @@ class CustomerQuote(models.Model):
         return True
 
     def action_open_quote(self):
-        """Open the quote in its own form, from a row of the customer's Commercial tab."""
+        """Open the quote in its own form (from a row of the follow-up statistics)."""
         self.ensure_one()
         return {
             'type': 'ir.actions.act_window',

@@ -3,7 +3,9 @@ from collections import defaultdict
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Command
-from odoo.tools import float_compare, float_is_zero
+from odoo.tools import float_compare, float_is_zero, formatLang
+
+from .product_template import QUOTE_ITEM_KINDS
 
 AMOUNT_FIELDS = ('price_subtotal', 'price_tax', 'price_total')
 
@@ -30,6 +32,12 @@ class CustomerQuoteLine(models.Model):
         required=True, index=True, check_company=True, ondelete='restrict',
         domain=[('sale_ok', '=', True)])
     quote_item_kind = fields.Selection(related='product_id.quote_item_kind')
+    # Not stored: a one-click filter of the item list in the line dialog.
+    item_kind_filter = fields.Selection(
+        selection=QUOTE_ITEM_KINDS,
+        string="Kind",
+        compute='_compute_item_kind_filter', readonly=False,
+        help="Only offer items of this kind in the Item list.")
     name = fields.Text(
         string="Description",
         compute='_compute_name', store=True, readonly=False, precompute=True, required=True)
@@ -58,11 +66,11 @@ class CustomerQuoteLine(models.Model):
         domain=[('type_tax_use', '=', 'sale')])
 
     price_subtotal = fields.Monetary(
-        string="Subtotal", compute='_compute_amount', store=True, precompute=True)
+        string="Amount excl. Tax", compute='_compute_amount', store=True, precompute=True)
     price_tax = fields.Monetary(
-        string="Total Tax", compute='_compute_amount', store=True, precompute=True)
+        string="VAT Amount", compute='_compute_amount', store=True, precompute=True)
     price_total = fields.Monetary(
-        string="Total", compute='_compute_amount', store=True, precompute=True)
+        string="Amount incl. Tax", compute='_compute_amount', store=True, precompute=True)
 
     # ------------------------------------------------------------
     # COMPUTE METHODS
@@ -77,6 +85,11 @@ class CustomerQuoteLine(models.Model):
             if key not in descriptions:
                 descriptions[key] = self._get_item_description(*key)
             line.name = descriptions[key]
+
+    @api.depends('product_id')
+    def _compute_item_kind_filter(self):
+        for line in self:
+            line.item_kind_filter = line.product_id.quote_item_kind
 
     @api.depends('product_id')
     def _compute_price_unit(self):
@@ -129,7 +142,12 @@ class CustomerQuoteLine(models.Model):
             elif line.discount < 0 or line.discount_amount < 0:
                 message = _("The discount on “%(item)s” cannot be negative.")
             elif float_compare(line.discount, 100.0, precision_digits=6) > 0:
-                message = _("The discount on “%(item)s” cannot exceed 100%%.")
+                raise ValidationError(_(
+                    "The discount on “%(item)s” (%(discount)s%%) cannot exceed 100%% of the line amount: "
+                    "%(quantity)s × %(price)s = %(amount)s.",
+                    discount=formatLang(self.env, line.discount),
+                    **line._get_discount_error_values(),
+                ))
             else:
                 continue
             raise ValidationError(message % {'item': line.product_id.display_name})
@@ -293,11 +311,25 @@ class CustomerQuoteLine(models.Model):
             gross = line.quantity * line.price_unit
             if float_compare(line.discount_amount, max(gross, 0.0), precision_rounding=line.currency_id.rounding) > 0:
                 raise ValidationError(_(
-                    "The discount on “%(item)s” (%(discount)s) cannot exceed quantity × current price (%(gross)s).",
-                    item=line.product_id.display_name,
+                    "The discount on “%(item)s” (%(discount)s) cannot exceed the line amount: "
+                    "%(quantity)s × %(price)s = %(amount)s.",
                     discount=line.currency_id.format(line.discount_amount),
-                    gross=line.currency_id.format(gross),
+                    **line._get_discount_error_values(),
                 ))
+
+    def _get_discount_error_values(self):
+        """The line's item and amount (quantity × current price), formatted for the messages
+        refusing a discount larger than that amount."""
+        self.ensure_one()
+        quantity = self.quantity
+        return {
+            'item': self.product_id.display_name,
+            # 2 × 45.00 €, not 2.00 × 45.00 €: whole quantities are the usual case.
+            'quantity': formatLang(self.env, quantity, digits=0) if quantity.is_integer()
+            else formatLang(self.env, quantity, dp='Product Unit'),
+            'price': self.currency_id.format(self.price_unit),
+            'amount': self.currency_id.format(quantity * self.price_unit),
+        }
 
     def _prepare_base_line_for_taxes_computation(self, **kwargs):
         """Describe the item the way account.tax's generic tax engine expects it."""

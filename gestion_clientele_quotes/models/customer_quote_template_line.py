@@ -21,7 +21,7 @@ class CustomerQuoteTemplateLine(models.Model):
         required=True, check_company=True, ondelete='restrict',
         domain=[('sale_ok', '=', True)])
     name = fields.Text(
-        string="Description",
+        string="Description", translate=True,
         compute='_compute_name', store=True, readonly=False, precompute=True, required=True)
     quantity = fields.Float(string="Quantity", digits='Product Unit', default=1.0, required=True)
     price_unit = fields.Float(

@@ -1,3 +1,4 @@
+import re
 from datetime import date
 
 from freezegun import freeze_time
@@ -50,10 +51,22 @@ class TestQuoteInputErrors(CustomerQuoteCommon):
         self._assert_refused({'discount_amount': -5}, "discount on “10-entry card” cannot be negative")
 
     def test_discount_over_100_percent(self):
-        self._assert_refused({'discount': 100.5}, "cannot exceed 100%")
+        """The message names the item and shows the line amount the discount is taken off."""
+        price, amount = self.currency.format(45.0), self.currency.format(90.0)
+        self._assert_refused({'discount': 100.5}, re.escape(
+            f"The discount on “10-entry card” (100.50%) cannot exceed 100% of the line amount: "
+            f"2 × {price} = {amount}."))
 
     def test_discount_above_gross_amount(self):
-        self._assert_refused({'discount_amount': 90.01}, r"cannot exceed quantity × current price")
+        price, amount = self.currency.format(45.0), self.currency.format(90.0)
+        self._assert_refused({'discount_amount': 90.01}, re.escape(
+            f"The discount on “10-entry card” ({self.currency.format(90.01)}) cannot exceed the line amount: "
+            f"2 × {price} = {amount}."))
+
+    def test_discount_above_gross_amount_of_a_fractional_quantity(self):
+        self.line.quantity = 1.5
+        self._assert_refused({'discount_amount': 70.0}, re.escape(
+            f"cannot exceed the line amount: 1.50 × {self.currency.format(45.0)} = {self.currency.format(67.5)}."))
 
     def test_full_discount_is_allowed(self):
         self.line.discount_amount = 90.0
@@ -115,7 +128,9 @@ class TestQuoteInputErrors(CustomerQuoteCommon):
     def test_discount_above_gross_in_line_dialog(self):
         quote_form = Form(self.quote)
         with quote_form.line_ids.edit(0) as line:
-            with self.assertRaisesRegex(ValidationError, "cannot exceed quantity × current price"):
+            with self.assertRaisesRegex(ValidationError, re.escape(
+                f"({self.currency.format(500.0)}) cannot exceed the line amount: 2 × {self.currency.format(45.0)}"
+            )):
                 line.discount_amount = 500.0
             line.discount_amount = 9.0
         self.assertEqual(self.line.discount_amount, 9.0)

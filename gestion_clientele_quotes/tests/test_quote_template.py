@@ -1,5 +1,7 @@
 from datetime import date
 
+from lxml import etree
+
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Command
 from odoo.tests import Form, tagged
@@ -27,10 +29,22 @@ class TestQuoteTemplate(CustomerQuoteCommon):
         })
         cls.other_partner = cls.env['res.partner'].create({'name': "École Jules Ferry", 'email': "ecole@example.com"})
 
+    def _list_context(self, partners):
+        """The context of the wizard launched from the customers' list (its Action menu)."""
+        return {
+            'active_model': 'res.partner', 'active_id': partners[:1].id, 'active_ids': partners.ids,
+            'active_domain': [('customer_rank', '>', 0)],
+        }
+
+    def _form_context(self, partner):
+        """The context of the wizard launched by the Transfer button of a customer's form, as the
+        web client adds it to what action_transfer_quote_template returns."""
+        action = partner.action_transfer_quote_template()
+        return {**action['context'], 'active_model': 'res.partner', 'active_id': partner.id, 'active_ids': partner.ids}
+
     def _transfer(self, partners, template=None, **values):
-        wizard = self.env['customer.quote.transfer'].with_context(
-            active_model='res.partner', active_ids=partners.ids,
-        ).create({'template_id': (template or self.template).id, **values})
+        wizard = self.env['customer.quote.transfer'].with_context(self._list_context(partners)).create(
+            {'template_id': (template or self.template).id, **values})
         action = wizard.action_transfer()
         return self.env['customer.quote'].search(action.get('domain') or [('id', '=', action['res_id'])])
 
@@ -69,11 +83,53 @@ class TestQuoteTemplate(CustomerQuoteCommon):
         self.assertEqual(quotes.mapped(lambda quote: len(quote.line_ids)), [3, 3])
 
     def test_transfer_action_opens_the_quotes(self):
-        wizard = self.env['customer.quote.transfer'].with_context(
-            active_model='res.partner', active_ids=self.partner.ids,
-        ).create({'template_id': self.template.id})
+        """From the customers' list, even for one customer, the new quotes open."""
+        wizard = self.env['customer.quote.transfer'].with_context(self._list_context(self.partner)).create(
+            {'template_id': self.template.id})
         action = wizard.action_transfer()
         self.assertEqual((action['res_model'], action['views'][0][1]), ('customer.quote', 'form'))
+        wizard = self.env['customer.quote.transfer'].with_context(
+            self._list_context(self.partner + self.other_partner)).create({'template_id': self.template.id})
+        action = wizard.action_transfer()
+        self.assertEqual(action['res_model'], 'customer.quote')
+        self.assertEqual(self.env['customer.quote'].search(action['domain']).partner_id, wizard.partner_ids)
+
+    def test_transfer_from_customer_form_returns_to_it(self):
+        """From a customer's form, a notification links to the new quote and the dialog closes,
+        so that the form reloads with the quote in its Commercial tab."""
+        wizard_form = Form(self.env['customer.quote.transfer'].with_context(self._form_context(self.partner)))
+        self.assertEqual(wizard_form.partner_ids[:], self.partner)
+        wizard_form.template_id = self.template
+        action = wizard_form.save().action_transfer()
+        quote = self.partner.customer_quote_ids
+        self.assertEqual(len(quote), 1)
+        self.assertEqual(quote.template_id, self.template)
+        self.assertEqual(action, {
+            'type': 'ir.actions.client',
+            'tag': 'display_notification',
+            'params': {
+                'type': 'success',
+                'title': "Quote created",
+                'message': "Quote %s created for Aqua Club",
+                'links': [{
+                    'label': quote.name,
+                    'url': f'/odoo/action-gestion_clientele_quotes.customer_quote_action/{quote.id}',
+                }],
+                'sticky': False,
+                'next': {'type': 'ir.actions.act_window_close'},
+            },
+        })
+
+    def test_transfer_from_customer_form_to_more_customers_opens_the_quotes(self):
+        """Customers added in the dialog opened from one customer's form: the quotes open, as
+        from the list."""
+        wizard_form = Form(self.env['customer.quote.transfer'].with_context(self._form_context(self.partner)))
+        wizard_form.template_id = self.template
+        wizard_form.partner_ids.add(self.other_partner)
+        action = wizard_form.save().action_transfer()
+        self.assertEqual(action['type'], 'ir.actions.act_window')
+        quotes = self.env['customer.quote'].search(action['domain'])
+        self.assertEqual(quotes.partner_id, self.partner + self.other_partner)
 
     def test_transfer_without_template_or_customer_creates_nothing(self):
         count = self.env['customer.quote'].search_count([])
@@ -98,11 +154,11 @@ class TestQuoteTemplate(CustomerQuoteCommon):
     def test_commercial_tab_transfer_button(self):
         action = self.partner.action_transfer_quote_template()
         self.assertEqual(action['res_model'], 'customer.quote.transfer')
-        wizard_form = Form(self.env['customer.quote.transfer'].with_context(action['context']))
+        wizard_form = Form(self.env['customer.quote.transfer'].with_context(self._form_context(self.partner)))
         self.assertEqual(wizard_form.partner_ids[:], self.partner)
         wizard_form.template_id = self.template
-        quote = self.env['customer.quote'].browse(wizard_form.save().action_transfer()['res_id'])
-        self.assertEqual(quote.partner_id, self.partner)
+        self.assertEqual(wizard_form.save().action_transfer()['tag'], 'display_notification')
+        self.assertEqual(self.partner.customer_quote_ids.template_id, self.template)
 
     def test_transfer_button_without_templates_says_where_to_make_them(self):
         self.env['customer.quote.template'].search([]).action_archive()
@@ -141,12 +197,53 @@ class TestQuoteTemplate(CustomerQuoteCommon):
         ], comment="<p>Family offer</p>")
         action = quote.action_save_as_template()
         template = self.env['customer.quote.template'].browse(action['res_id'])
-        self.assertIn(quote.name, template.name)
+        self.assertEqual(template.name, "10-entry card + Swim cap", "named after what it sells")
         self.assertIn("Family offer", template.comment)
         self.assertRecordValues(template.line_ids, [
             {'product_id': self.product_card.id, 'quantity': 3, 'price_unit': 45.0, 'discount': 10.0},
             {'product_id': self.product_cap.id, 'quantity': 1, 'price_unit': 3.5, 'discount': 0.0},
         ])
+
+    def test_save_as_template_name_after_the_items(self):
+        """Items in the quote's order, each once; too many for a readable name end with “…”."""
+        items = self.env['product.product'].create([
+            {'name': f"Summer swimming course, level {level}", 'list_price': 100.0} for level in (1, 2, 3)
+        ])
+        Template = self.env['customer.quote.template']
+        for lines, name in [
+            ([(self.product_subscription, 1, {}), (self.product_cap, 2, {}), (self.product_subscription, 1, {})],
+             "Annual subscription + Swim cap"),
+            ([(item, 1, {}) for item in items],
+             "Summer swimming course, level 1 + …"),
+            ([(self.product_cap, 1, {'sequence': 2}), (self.product_card, 1, {'sequence': 1})],
+             "10-entry card + Swim cap"),
+        ]:
+            with self.subTest(name=name):
+                template = Template.browse(self._create_quote(lines).action_save_as_template()['res_id'])
+                self.assertEqual(template.name, name)
+                self.assertLessEqual(len(template.name), 64)
+
+    def test_save_as_template_without_items_named_after_the_comment(self):
+        quote = self._create_quote(comment="<p></p><p>Offre rentrée 2026<br/>Valable un mois</p>")
+        template = self.env['customer.quote.template'].browse(quote.action_save_as_template()['res_id'])
+        self.assertEqual(template.name, "Offre rentrée 2026")
+        quote = self._create_quote()
+        template = self.env['customer.quote.template'].browse(quote.action_save_as_template()['res_id'])
+        self.assertEqual(template.name, quote.name, "nothing else says what it offers")
+
+    def test_template_form_says_zero_validity_is_the_company_default(self):
+        """An offer validity of 0 reads “Company default”, not “0 days”."""
+        arch = etree.fromstring(self.env['customer.quote.template'].get_view(view_type='form')['arch'])
+        [company_default] = arch.xpath("//div[@name='validity_company_default']")
+        self.assertEqual(company_default.text, "Company default")
+        self.assertEqual(company_default.get('invisible'), "validity_days")
+        [days] = arch.xpath("//field[@name='validity_days']/following-sibling::span[text()='days']")
+        self.assertEqual(days.get('invisible'), "not validity_days")
+        # And 0 still means the company's setting (30 days), as the field's help says.
+        template_form = Form(self.template)
+        template_form.validity_days = 0
+        template_form.save()
+        self.assertEqual(self._transfer(self.partner, date=date(2026, 9, 1)).validity_date, date(2026, 10, 1))
 
 
 @tagged('post_install', '-at_install')

@@ -56,4 +56,44 @@ class CustomerQuoteTransfer(models.TransientModel):
             self.template_id._prepare_quote_values(partner, self.date)
             for partner in self.partner_ids
         ])
+        if self._launched_from_customer_form():
+            return self._notify_quote_created(quotes)
         return quotes._get_records_action(name=_("Quotes from %(template)s", template=self.template_id.name))
+
+    # ------------------------------------------------------------
+    # TOOLING
+    # ------------------------------------------------------------
+
+    def _launched_from_customer_form(self):
+        """Whether the wizard was opened from one customer's form (its Commercial tab's Transfer)
+        and still transfers to that customer alone: then the user goes back to that form."""
+        context = self.env.context
+        return (
+            context.get('active_model') == 'res.partner'
+            # A selection in the customers' list or kanban view comes with its domain.
+            and 'active_domain' not in context
+            and context.get('active_ids') == self.partner_ids.ids
+            and len(self.partner_ids) == 1
+        )
+
+    def _notify_quote_created(self, quote):
+        """Say the quote was made, with a link to it, and close the dialog: the customer's form
+        reloads and shows the new quote in its Commercial tab."""
+        quote.ensure_one()
+        return {
+            'type': 'ir.actions.client',
+            'tag': 'display_notification',
+            'params': {
+                'type': 'success',
+                'title': _("Quote created"),
+                # The web client puts the link to the quote in place of %s.
+                'message': _(
+                    "Quote %(quote)s created for %(customer)s", quote="%s", customer=quote.partner_id.display_name),
+                'links': [{
+                    'label': quote.name,
+                    'url': f'/odoo/action-gestion_clientele_quotes.customer_quote_action/{quote.id}',
+                }],
+                'sticky': False,
+                'next': {'type': 'ir.actions.act_window_close'},
+            },
+        }
