@@ -44,6 +44,9 @@ Customer quotes ("devis") managed from the customer record
         'demo/customer_quote_demo.xml',
     ],
     'assets': {
+        'web.assets_backend': [
+            'gestion_clientele_quotes/static/src/**/*',
+        ],
         'web.assets_tests': [
             'gestion_clientele_quotes/static/tests/tours/*.js',
         ],

@@ -1,15 +1,17 @@
 from odoo import fields, models
 
+QUOTE_ITEM_KINDS = [
+    ('article', "Article"),
+    ('access', "Access"),
+    ('subscription', "Subscription"),
+]
+
 
 class ProductTemplate(models.Model):
     _inherit = 'product.template'
 
     quote_item_kind = fields.Selection(
-        selection=[
-            ('article', "Article"),
-            ('access', "Access"),
-            ('subscription', "Subscription"),
-        ],
+        selection=QUOTE_ITEM_KINDS,
         string="Item Kind",
         default='article',
         index=True,

@@ -25,7 +25,7 @@ COMMERCIAL_TAB_SPEC = {
         'fields': {
             'name': {}, 'date': {}, 'validity_date': {}, 'followup_date': {},
             'followup_status': {}, 'followup_count': {},
-            'state': {}, 'amount_untaxed': {}, 'amount_total': {},
+            'state': {}, 'amount_untaxed': {}, 'amount_total': {}, 'is_just_added': {},
             'currency_id': {'fields': {'display_name': {}}},
         },
         'order': 'date desc, id desc',

@@ -113,10 +113,55 @@ class TestPartnerCommercialTab(CustomerQuoteCommon):
             Domain('id', 'in', partners.ids) & Domain(safe_eval(customers_filter.get('domain'))))
         self.assertEqual(found, with_quote + sold_to)
 
-    def test_modify_opens_the_quote(self):
+    def test_statistics_row_opens_the_quote(self):
         quote = self._create_quote()
         action = quote.action_open_quote()
         self.assertEqual((action['res_model'], action['res_id']), ('customer.quote', quote.id))
+
+    def test_quote_just_added_is_highlighted(self):
+        """The quote a user has just added for the customer stands out on the Commercial tab, for them only."""
+        Quote = self.env['customer.quote'].with_user(self.user_own)
+        first, second = Quote.create([{
+            'partner_id': self.partner.id,
+            'line_ids': [Command.create({'product_id': self.product_entry.id})],
+        } for _ in range(2)])
+        other_customer = Quote.create({
+            'partner_id': self.env['res.partner'].create({'name': "École Jean Macé"}).id,
+            'line_ids': [Command.create({'product_id': self.product_entry.id})],
+        })
+
+        def highlighted(user):
+            self.env.invalidate_all()
+            return self.partner.with_user(user).customer_quote_ids.filtered('is_just_added')
+
+        self.assertEqual(highlighted(self.user_own), second, "the last one added, not both")
+        self.assertTrue(other_customer.is_just_added, "each customer's own last quote")
+        self.assertFalse(highlighted(self.user_all), "not for a colleague, who did not add it")
+
+        def added_minutes_ago(quotes, minutes):
+            self.env.cr.execute(
+                "UPDATE customer_quote SET create_date = now() AT TIME ZONE 'UTC' - make_interval(mins => %s)"
+                " WHERE id = ANY(%s)", [minutes, quotes.ids])
+
+        added_minutes_ago(second, 11)
+        self.assertEqual(highlighted(self.user_own), first, "after 10 minutes, the quote added before it")
+        added_minutes_ago(first, 11)
+        self.assertFalse(highlighted(self.user_own), "after 10 minutes, nothing stands out")
+
+    def test_follow_up_several_quotes_from_the_list(self):
+        """The quotes list's action "Follow Up" opens the follow-up dialog for the selected quotes."""
+        quotes = (self._create_quote([(self.product_entry, 1, {})], user_id=self.user_own.id)
+                  + self._create_quote([(self.product_cap, 2, {})], user_id=self.user_own.id))
+        quotes.action_mark_sent()
+        server_action = self.env.ref('gestion_clientele_quotes.customer_quote_action_followup')
+        self.assertEqual(server_action.binding_model_id.model, 'customer.quote')
+        action = server_action.with_user(self.user_own).with_context(
+            active_model='customer.quote', active_ids=quotes.ids, active_id=quotes[0].id).run()
+        self.assertEqual(action['res_model'], 'customer.quote.followup')
+        wizard = self.env['customer.quote.followup'].with_user(self.user_own).with_context(action['context']).create({})
+        self.assertEqual(wizard.quote_ids, quotes)
+        wizard.action_record()
+        self.assertEqual(quotes.mapped('followup_count'), [1, 1])
 
 
 @tagged('post_install', '-at_install')
@@ -187,4 +232,4 @@ class TestQuoteQueryCounts(CustomerQuoteCommon):
 # Measured budgets; a regression that adds a query per line or per quote breaks them.
 QUERIES_CREATE_10_LINES = 29
 QUERIES_CREATE_20_QUOTES_10_LINES = 30
-QUERIES_READ_COMMERCIAL_TAB = 7  # with the customer's statistics (one grouped query)
+QUERIES_READ_COMMERCIAL_TAB = 8  # with the customer's statistics (one grouped query) and who added which quote when (one)

@@ -186,14 +186,16 @@ class TestCustomerQuoteTour(HttpCase):
             'date': today,
             'validity_date': validity_date,
             'followup_date': followup_date,
-            'amount_untaxed': 1182.00,
-            'amount_discount': 63.00,
-            'amount_tax': 236.40,
-            'amount_total': 1418.40,
+            'amount_untaxed': 1187.22,
+            'amount_discount': 63.28,
+            'amount_tax': 237.44,
+            'amount_total': 1424.66,
         }])
         self.assertTrue(quote.name.startswith(f'DEV/{today.year}/'), quote.name)
         # Cap: 10 × 4.50 = 45.00 − 3.00 = 42.00; the % is the unrounded 3 / 45.
-        # Pass: 4 × 300.00 = 1200.00 − 5 % (60.00) = 1140.00. VAT 20 % of 1182.00 = 236.40.
+        # Pass: 4 × 300.00 = 1200.00 − 5 % (60.00) = 1140.00.
+        # Entry: 1 × 5.50 − 5 % (0.275, rounded to 0.28) = 5.22; the typed 5 % is kept.
+        # VAT 20 % per line: 8.40 + 228.00 + 1.04 = 237.44.
         self.assertRecordValues(quote.line_ids, [{
             'product_id': self.product_cap.id,
             'sequence': 1,
@@ -212,9 +214,19 @@ class TestCustomerQuoteTour(HttpCase):
             'tax_ids': self.vat_20.ids,
             'price_subtotal': 1140.00,
             'price_total': 1368.00,
+        }, {
+            'product_id': self.product_entry.id,
+            'sequence': 3,
+            'quantity': 1.0,
+            'price_unit': 5.50,
+            'discount_amount': 0.28,
+            'tax_ids': self.vat_20.ids,
+            'price_subtotal': 5.22,
+            'price_total': 6.26,
         }])
         self.assertAlmostEqual(quote.line_ids[0].discount, 100 * 3 / 45, places=9)
         self.assertEqual(quote.line_ids[1].discount, 5.0)
+        self.assertEqual(quote.line_ids[2].discount, 5.0)
 
         # Step 10: the quote transferred from the template "Offre saison club".
         self.assertRecordValues(transferred, [{
@@ -375,3 +387,65 @@ class TestCustomerQuoteTour(HttpCase):
         png = taken['followup_statistics_fr']
         self.assertIsInstance(png, bytes, f"screenshot followup_statistics_fr failed: {png}")
         self.assertTrue(png.startswith(b'\x89PNG\r\n\x1a\n'), "screenshot followup_statistics_fr is not a PNG")
+
+
+class CommercialTabTourCase(HttpCase):
+    """The customer's Commercial tab at one screen width (static/tests/tours/customer_quote_commercial_tab_tour.js)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env['res.lang']._activate_lang('fr_FR')
+        cls.env['ir.module.module']._load_module_terms(['gestion_clientele_quotes'], ['fr_FR'], overwrite=True)
+        cls.user = new_test_user(
+            cls.env, login='tour_tab_user', name="Léa Girard",
+            groups='gestion_clientele_quotes.group_customer_quote_user,base.group_partner_manager',
+            lang='fr_FR', tz='Europe/Paris',
+        )
+        tax = cls.env['account.tax'].create({'name': "TVA 20 %", 'amount': 20.0, 'type_tax_use': 'sale'})
+        cls.item, = create_items(cls.env, tax, [("Abonnement annuel natation", 'service', 320.00, 'subscription')])
+        # A long customer name and several quotes, as on a busy customer.
+        cls.partner = cls.env['res.partner'].create({
+            'name': "Association sportive des écoles du 3e arrondissement",
+            'is_company': True,
+            'email': "contact@as-ecoles.example",
+        })
+        Quote = cls.env['customer.quote'].with_user(cls.user)
+        quotes = Quote.create([{
+            'partner_id': cls.partner.id,
+            'line_ids': [Command.create({'product_id': cls.item.id, 'quantity': quantity})],
+        } for quantity in (1, 12, 150)])
+        quotes[1:].action_mark_sent()
+        cls.quote = quotes[2]
+
+    def _run_commercial_tab_tour(self):
+        self.start_tour(
+            f'/odoo/res.partner/{self.partner.id}', 'customer_quote_commercial_tab_tour',
+            login='tour_tab_user', cookies={'gcq_tour_quote': self.quote.name}, timeout=60,
+        )
+
+
+@tagged('post_install', '-at_install')
+class TestCommercialTabWide(CommercialTabTourCase):
+    # A wide screen: the chatter sits beside the form and narrows it.
+    browser_size = '1680x1050'
+
+    def test_commercial_tab(self):
+        self._run_commercial_tab_tour()
+
+
+@tagged('post_install', '-at_install')
+class TestCommercialTabLaptop(CommercialTabTourCase):
+    browser_size = '1440x900'
+
+    def test_commercial_tab(self):
+        self._run_commercial_tab_tour()
+
+
+@tagged('post_install', '-at_install')
+class TestCommercialTabPhone(CommercialTabTourCase):
+    browser_size = '390x844'
+    touch_enabled = True
+
+    def test_commercial_tab(self):
+        self._run_commercial_tab_tour()

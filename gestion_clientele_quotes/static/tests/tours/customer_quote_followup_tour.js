@@ -1,14 +1,16 @@
 import { registry } from "@web/core/registry";
 import { stepUtils } from "@web_tour/tour_utils";
 
-import { screenshotSteps, tourCookie, tourCookieDate } from "./tour_helpers";
+import { openCustomerSteps, screenshotSteps, tourCookie, tourCookieDate } from "./tour_helpers";
 
 /**
  * Following up a quote, then the follow-up statistics, in French, as a quotes
  * user who sees all documents: open the app's quotes list (Devis), filter on
- * "À relancer aujourd'hui", open the sent quote due today, "Relancer" it with a
- * note in the dialog, "Enregistrer la relance", check the form (Relances = 1,
- * next follow-up date) and the chatter ("Relance n° 1." and the note), then open
+ * "À relancer aujourd'hui", select the sent quote due today and check that
+ * Actions ▸ Relancer offers it; then open the customer's Commercial tab,
+ * "Relancer" the quote from its row with a note in the dialog, "Enregistrer la
+ * relance", click the row to open the quote, check the form (Relances = 1, next
+ * follow-up date) and the chatter ("Relance n° 1." and the note), then open
  * Analyse ▸ Statistiques des relances and check the pivot by number of
  * follow-ups.
  *
@@ -28,35 +30,37 @@ const NOTE = "Le président rappelle vendredi.";
 const DIALOG = ".modal:not(.o_inactive_modal)";
 const PIVOT = ".o_pivot_view .o_pivot table";
 
-// Pivot rows after the tour's follow-up: [follow-ups, acceptance rate (%), quotes, accepted quotes].
+// Pivot rows after the tour's follow-up: [number of follow-ups, acceptance rate (%), quotes, accepted quotes].
 // The followed-up quote moves from row 0 to row 1; open quotes count in "Devis", not in the rate.
 const FOLLOWUP_STATISTICS = [
     ["Total", "45,45", "12", "5"],
-    ["0", "50,00", "4", "2"],
-    ["1", "66,67", "4", "2"],
-    ["2", "33,33", "3", "1"],
-    ["3", "0,00", "1", "0"],
+    ["Aucune relance", "50,00", "4", "2"],
+    ["1 relance", "66,67", "4", "2"],
+    ["2 relances", "33,33", "3", "1"],
+    ["3 relances ou plus", "0,00", "1", "0"],
 ];
 
 function pivotRowSteps([label, rate, quotes, accepted]) {
     const row = `${PIVOT} tbody tr:has(th:text(${label}))`;
     return [
         {
-            content: `statistics, ${label} follow-up(s): acceptance rate ${rate} %`,
+            content: `statistics, row "${label}": acceptance rate ${rate} %`,
             trigger: `${row} td:nth-of-type(1):text(${rate})`,
         },
         {
-            content: `statistics, ${label} follow-up(s): ${quotes} quote(s)`,
+            content: `statistics, row "${label}": ${quotes} quote(s)`,
             trigger: `${row} td:nth-of-type(2):text(${quotes})`,
         },
         {
-            content: `statistics, ${label} follow-up(s): ${accepted} accepted`,
+            content: `statistics, row "${label}": ${accepted} accepted`,
             trigger: `${row} td:nth-of-type(3):text(${accepted})`,
         },
     ];
 }
 
 function followupSteps(quoteName, nextFollowup) {
+    const QUOTES = ".o_field_widget[name=customer_quote_ids]";
+    const row = `${QUOTES} .o_data_row:has(.o_data_cell[name=name]:text(${quoteName}))`;
     return [
         // The quotes list, filtered on the quotes to follow up today.
         {
@@ -97,28 +101,55 @@ function followupSteps(quoteName, nextFollowup) {
         {
             trigger: ".o_list_view tbody:not(:has(.o_data_row:nth-child(2)))",
         },
+        // Several quotes can be followed up at once from the list: select, Actions ▸ Relancer.
         {
-            content: `open the quote ${quoteName}`,
-            trigger: `.o_list_view .o_data_row .o_data_cell[name=name]:contains(${quoteName})`,
+            content: "select the quote in the list",
+            trigger: ".o_list_view .o_data_row .o_list_record_selector input",
             run: "click",
         },
-        // The quote form: due today.
         {
-            content: "the quote is open",
-            trigger: `.o_form_view .o_field_widget[name=name]:text(${quoteName})`,
+            content: "open the list's Actions menu",
+            trigger: ".o_control_panel .o_cp_action_menus .dropdown-toggle:contains(Actions)",
+            run: "click",
         },
         {
-            content: "French: the follow-up status badge reads 'Aujourd'hui'",
-            trigger: `.o_form_view .o_field_widget[name=followup_status]:text("Aujourd'hui")`,
+            content: "Actions ▸ Relancer",
+            trigger: ".o-dropdown--menu .o-dropdown-item:text(Relancer)",
+            run: "click",
         },
         {
-            content: "not followed up yet: no follow-up counter",
-            trigger: ".o_form_view:not(:has(.o_field_widget[name=followup_count]))",
+            content: "the follow-up dialog opens for the selected quote",
+            trigger: `${DIALOG} .modal-title:text(Relancer)`,
         },
-        // Follow up.
         {
-            content: "click 'Relancer'",
-            trigger: ".o_form_view .o_statusbar_buttons button[name=action_followup]:text(Relancer)",
+            trigger: `${DIALOG} .o_field_widget[name=quote_ids] .o_tag:contains(${quoteName})`,
+        },
+        {
+            content: "not now: close the dialog",
+            trigger: `${DIALOG} .modal-footer button.btn-secondary`,
+            run: "click",
+        },
+        {
+            trigger: "body:not(:has(.modal))",
+        },
+        // The customer's Commercial tab: follow up from the quote's row.
+        ...openCustomerSteps(CUSTOMER),
+        {
+            content: "open the Commercial tab",
+            trigger: ".o_form_view .o_notebook .nav-link[name=commercial]",
+            run: "click",
+        },
+        {
+            content: "the quote due today has a 'Relancer' button on its row",
+            trigger: `${row} button[name=action_followup][data-tooltip=Relancer]`,
+        },
+        {
+            content: "quotes not sent have none (the accepted ones, for example)",
+            trigger: `${QUOTES} .o_data_row:has(.o_field_widget[name=state]:text(Accepté)):not(:has(button[name=action_followup]))`,
+        },
+        {
+            content: "click 'Relancer' on the row",
+            trigger: `${row} button[name=action_followup]`,
             run: "click",
         },
         {
@@ -150,10 +181,27 @@ function followupSteps(quoteName, nextFollowup) {
             trigger: `${DIALOG} .modal-footer button[name=action_record]:text(Enregistrer la relance)`,
             run: "click",
         },
-        // Back on the quote: counted, planned again, noted in the chatter.
+        // Back on the customer: the row shows the next follow-up date.
         {
             content: "the dialog is closed",
             trigger: "body:not(:has(.modal))",
+        },
+        {
+            content: `the row's follow-up date is now ${nextFollowup}`,
+            trigger: `${row} .o_data_cell[name=followup_date]:text(${nextFollowup})`,
+        },
+        // A click on the row opens the quote.
+        {
+            content: "click the quote's row",
+            trigger: `${row} .o_data_cell[name=date]`,
+            run: "click",
+        },
+        {
+            content: "the quote opens in its own form",
+            trigger: `.o_form_view .o_field_widget[name=name]:text(${quoteName})`,
+        },
+        {
+            trigger: `.o_breadcrumb .breadcrumb-item:contains(${CUSTOMER})`,
         },
         {
             content: "French: the form shows 'Relances' = 1",
@@ -212,7 +260,7 @@ function statisticsSteps() {
             trigger: `${PIVOT} thead th.o_pivot_measure_row:nth-of-type(3):text(Devis acceptés)`,
         },
         {
-            content: "rows by number of follow-ups: 0 to 3, nothing more",
+            content: "rows named by number of follow-ups, from none to 3 or more, nothing more",
             trigger: `${PIVOT} tbody:has(tr:nth-child(${FOLLOWUP_STATISTICS.length})):not(:has(tr:nth-child(${
                 FOLLOWUP_STATISTICS.length + 1
             })))`,

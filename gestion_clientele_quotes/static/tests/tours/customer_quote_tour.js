@@ -1,7 +1,7 @@
 import { registry } from "@web/core/registry";
 import { stepUtils } from "@web_tour/tour_utils";
 
-import { screenshotSteps, tourCookieDate } from "./tour_helpers";
+import { openCustomerSteps, screenshotSteps, tourCookieDate } from "./tour_helpers";
 
 /**
  * The seed procedure (steps 1 to 8, then 10), in French, as a quotes user: open
@@ -48,23 +48,26 @@ function openCommercialTabSteps() {
             trigger: ".o_notebook button[name=action_add_customer_quote]:contains(Ajouter)",
         },
         {
-            content: "French: the quotes list has the column 'Date de fin d'offre'",
-            trigger: `${QUOTES} thead th:contains("Date de fin d'offre")`,
+            content: "French: the quotes list has the columns 'Fin d'offre' and 'Relance le'",
+            trigger: `${QUOTES} thead th:contains("Fin d'offre")`,
         },
         {
-            content: "French: the quotes list has the column 'Date de relance'",
-            trigger: `${QUOTES} thead th:contains(Date de relance)`,
+            trigger: `${QUOTES} thead th:contains(Relance le)`,
         },
     ];
 }
 
-function addLineSteps({ search, searchMore, product, listPrice, sequence, quantity, price, discount }) {
+function addLineSteps({ search, kind, searchMore, product, listPrice, sequence, quantity, price, discount }) {
     const dialog = ".modal:not(.o_inactive_modal)";
     const steps = [
         {
             content: `step 6: add an item (${product})`,
-            trigger: `${LINES} .o_field_x2many_list_row_add a:contains(Ajouter une ligne)`,
+            trigger: `${LINES} .o_field_x2many_list_row_add a:text(Ajouter une ligne)`,
             run: "click",
+        },
+        {
+            content: "French: the line dialog is titled after a quote line ('Ligne de devis')",
+            trigger: `${dialog} .modal-title:contains(Ligne de devis)`,
         },
         {
             content: "French: the line dialog shows 'Ordre d'affichage'",
@@ -80,18 +83,61 @@ function addLineSteps({ search, searchMore, product, listPrice, sequence, quanti
         {
             trigger: `${dialog} .o_form_label[for^=discount_]:not([for^=discount_amount_]):contains(% de remise)`,
         },
-        {
+    ];
+    if (kind) {
+        steps.push(
+            {
+                content: `step 6: one click on the kind '${kind}' above the item`,
+                trigger: `${dialog} .o_field_widget[name=item_kind_filter] label:text(${kind})`,
+                run: "click",
+            },
+            {
+                content: "open the item suggestions",
+                trigger: `${dialog} .o_field_widget[name=product_id] input`,
+                run: "click",
+            },
+            {
+                content: `only items of the kind '${kind}' are suggested`,
+                trigger: `.o-autocomplete--dropdown-menu:has(.o-autocomplete--dropdown-item a:contains(${product})):not(:has(a:contains(Pass Aquagym))):not(:has(a:contains(Bonnet)))`,
+            }
+        );
+    } else {
+        steps.push({
             content: `step 6: search the item: type '${search}'`,
             trigger: `${dialog} .o_field_widget[name=product_id] input`,
             run: `edit ${search}`,
-        },
-    ];
+        });
+    }
     if (searchMore) {
         steps.push(
             {
-                content: "step 6: open the full search ('Recherche avancée...', the binoculars)",
+                content: `nothing is called '${search}': the dropdown says so`,
+                trigger: ".o-autocomplete--dropdown-menu .o_m2o_no_result",
+            },
+            {
+                content: "step 6: 'Recherche avancée...' (the binoculars) is still offered: open it",
                 trigger: ".o-autocomplete--dropdown-menu .o_m2o_dropdown_option_search_more a:contains(Recherche avancée)",
                 run: "click",
+            },
+            {
+                content: "the item list opens on every item, with the kinds in a side panel",
+                trigger: `.modal .o_search_panel .o_search_panel_category_value:contains(${searchMore})`,
+            },
+            {
+                content: "no cost price for the front desk; the kind is a column",
+                trigger: ".modal .o_list_view thead:not(:has(th[data-name=standard_price])):has(th[data-name=quote_item_kind])",
+            },
+            {
+                trigger: ".modal .o_list_view .o_data_row:contains(Pass Aquagym annuel)",
+            },
+            {
+                content: `one click on the kind '${searchMore}'`,
+                trigger: `.modal .o_search_panel .o_search_panel_category_value header:contains(${searchMore})`,
+                run: "click",
+            },
+            {
+                content: `only items of the kind '${searchMore}' are left`,
+                trigger: `.modal .o_list_view tbody:has(.o_data_row:contains(${product})):not(:has(.o_data_row:contains(Pass Aquagym)))`,
             },
             {
                 content: `step 6: pick '${product}' in the list of items`,
@@ -152,6 +198,10 @@ function addLineSteps({ search, searchMore, product, listPrice, sequence, quanti
             {
                 content: `the discount amount follows: ${discount.expectedAmount}`,
                 trigger: `${dialog} .o_field_widget[name=discount_amount] input:value(${discount.expectedAmount})`,
+            },
+            {
+                content: `the typed % stays as typed: ${discount.percentShown}`,
+                trigger: `${dialog} .o_field_widget[name=discount] input:value(${discount.percentShown})`,
             }
         );
     }
@@ -171,6 +221,30 @@ function addLineSteps({ search, searchMore, product, listPrice, sequence, quanti
         }
     );
     return steps;
+}
+
+/** The Commercial tab's rows keep their actions in view: no horizontal scrolling. */
+function rowActionsInViewSteps() {
+    return [
+        {
+            content: "the quotes list needs no horizontal scrolling: the row actions are in view",
+            trigger: `${QUOTES} .o_list_renderer:has(.o_data_row button[name=action_print])`,
+            run() {
+                const table = this.anchor;
+                if (table.scrollWidth > table.clientWidth + 1) {
+                    throw new Error(
+                        `The Commercial tab's quotes list scrolls sideways (${table.scrollWidth} > ${table.clientWidth} px)`
+                    );
+                }
+                const { right } = table.getBoundingClientRect();
+                for (const button of table.querySelectorAll(".o_data_row button[name=action_print]")) {
+                    if (button.getBoundingClientRect().right > right) {
+                        throw new Error("A row's Print button is out of view");
+                    }
+                }
+            },
+        },
+    ];
 }
 
 function transferTemplateSteps(expected) {
@@ -222,10 +296,39 @@ function transferTemplateSteps(expected) {
             trigger: `${dialog} .modal-footer button[name=action_transfer]:contains(Transférer)`,
             run: "click",
         },
-        // The new quote opens.
+        // Back on the customer's Commercial tab, as the seed has it, with a notification.
+        {
+            content: "the dialog closes on the customer's Commercial tab",
+            trigger: `body:not(:has(.modal)) .o_breadcrumb .active:contains(${CUSTOMER})`,
+        },
+        {
+            content: "a notification names the new quote, with a link to open it",
+            trigger: `.o_notification:contains(${CUSTOMER}) .o_notification_content a:contains(DEV/)`,
+        },
+        {
+            content: "the transferred quote is listed on the Commercial tab, highlighted",
+            trigger: `${QUOTES} .o_data_row.text-info:contains(DEV/):contains(${expected.transferValidity}):contains(873,60)`,
+        },
+        {
+            content: "beside the quote made with 'Ajouter', not highlighted",
+            trigger: `${QUOTES} .o_data_row:not(.text-info):contains(DEV/):contains(${expected.validity}):contains(/1\\s424,66/)`,
+        },
+        {
+            trigger: `${QUOTES} tbody:has(.o_data_row:nth-child(2)):not(:has(.o_data_row:nth-child(3)))`,
+        },
+        {
+            content: "the customer's quote counter shows 2",
+            trigger: ".oe_stat_button[name=action_view_customer_quotes] .o_stat_value:text(2)",
+        },
+        // Open it from its row.
+        {
+            content: "click the transferred quote's row",
+            trigger: `${QUOTES} .o_data_row:contains(873,60) .o_data_cell[name=name]`,
+            run: "click",
+        },
         {
             content: "the transferred quote opens, numbered",
-            trigger: "body:not(:has(.modal)) .o_form_view .o_field_widget[name=name]:contains(DEV/)",
+            trigger: ".o_form_view .o_field_widget[name=name]:contains(DEV/)",
         },
         {
             content: "it is the customer's quote, made from the template",
@@ -253,10 +356,9 @@ function transferTemplateSteps(expected) {
             trigger: ".o_field_widget[name=comment]:contains(Tarif réservé aux clubs affiliés)",
         },
         {
-            content: "the totals show 873,60 incl. tax",
-            trigger: ".o_field_widget[name=tax_totals]:contains(873,60)",
+            content: "the totals show 873,60 incl. tax ('Total TTC')",
+            trigger: ".o_field_widget[name=amount_total]:contains(873,60)",
         },
-        // Back on the customer: both quotes are in the Commercial tab.
         {
             content: "go back to the customer",
             trigger: `.o_breadcrumb .breadcrumb-item a:contains(${CUSTOMER})`,
@@ -264,22 +366,6 @@ function transferTemplateSteps(expected) {
         },
         {
             trigger: `.o_breadcrumb .active:contains(${CUSTOMER})`,
-        },
-        ...openCommercialTabSteps(),
-        {
-            content: "the transferred quote is listed on the Commercial tab",
-            trigger: `${QUOTES} .o_data_row:contains(DEV/):contains(${expected.transferValidity}):contains(873,60)`,
-        },
-        {
-            content: "beside the quote made with 'Ajouter'",
-            trigger: `${QUOTES} .o_data_row:contains(DEV/):contains(${expected.validity}):contains(/1\\s418,40/)`,
-        },
-        {
-            trigger: `${QUOTES} tbody:has(.o_data_row:nth-child(2)):not(:has(.o_data_row:nth-child(3)))`,
-        },
-        {
-            content: "the customer's quote counter shows 2",
-            trigger: ".oe_stat_button[name=action_view_customer_quotes] .o_stat_value:text(2)",
         },
     ];
 }
@@ -310,29 +396,7 @@ registry.category("web_tour.tours").add("gestion_clientele_quotes_tour", {
                 "gestion_clientele_quotes.menu_customer_quote_root",
                 "Open the Customer Quotes app"
             ),
-            {
-                content: "open the app's Customers menu",
-                trigger: '.o_menu_sections [data-menu-xmlid="gestion_clientele_quotes.menu_customer_quote_customers"]',
-                run: "click",
-            },
-            {
-                content: "French: the customers view is titled 'Clients'",
-                trigger: ".o_breadcrumb .active:contains(Clients)",
-            },
-            {
-                content: `search the customer '${CUSTOMER}'`,
-                trigger: ".o_control_panel .o_searchview_input",
-                run: `edit ${CUSTOMER} && press Enter`,
-            },
-            {
-                content: `open the customer '${CUSTOMER}'`,
-                trigger: `.o_kanban_record:contains(${CUSTOMER})`,
-                run: "click",
-            },
-            {
-                content: "the customer form is open",
-                trigger: `.o_breadcrumb .active:contains(${CUSTOMER})`,
-            },
+            ...openCustomerSteps(CUSTOMER),
             // Step 3: the Commercial box (tab).
             ...openCommercialTabSteps(),
             {
@@ -388,11 +452,11 @@ registry.category("web_tour.tours").add("gestion_clientele_quotes_tour", {
                 sequence: "2",
                 quantity: "4",
                 price: "300,00",
-                discount: { percent: "5", expectedAmount: "60,00", subtotal: "/1\\s140,00/" },
+                discount: { percent: "5", expectedAmount: "60,00", percentShown: "5,00", subtotal: "/1\\s140,00/" },
             }),
             ...addLineSteps({
-                search: "Bonnet",
-                searchMore: true,
+                search: "Bonnet rouge",
+                searchMore: "Article",
                 product: "Bonnet de bain silicone",
                 listPrice: "4,90",
                 sequence: "1",
@@ -400,9 +464,29 @@ registry.category("web_tour.tours").add("gestion_clientele_quotes_tour", {
                 price: "4,50",
                 discount: { amount: "3,00", percent: "6,67", subtotal: "42,00" },
             }),
+            // 5 % of 5,50 is 0,275: the amount is rounded to 0,28, the typed 5 % stays 5,00 %.
+            ...addLineSteps({
+                kind: "Accès",
+                product: "Entrée piscine adulte",
+                listPrice: "6,00",
+                sequence: "3",
+                quantity: "1",
+                price: "5,50",
+                discount: { percent: "5", expectedAmount: "0,28", percentShown: "5,00", subtotal: "5,22" },
+            }),
             {
-                content: "the totals show 1 418,40 incl. tax",
-                trigger: ".o_field_widget[name=tax_totals]:contains(/1\\s418,40/)",
+                content: "French: the totals read as on the printed quote: 'Total HT', 'TVA', 'Total TTC'",
+                trigger: ".o_form_view .o_form_label[for^=amount_untaxed_]:text(Total HT)",
+            },
+            {
+                trigger: ".o_form_view .o_form_label[for^=amount_tax_]:text(TVA)",
+            },
+            {
+                trigger: ".o_form_view .o_form_label[for^=amount_total_]:text(Total TTC)",
+            },
+            {
+                content: "the totals show 1 424,66 incl. tax",
+                trigger: ".o_field_widget[name=amount_total]:contains(/1\\s424,66/)",
             },
             // Step 8: "Ok" validates the quote.
             ...stepUtils.saveForm(),
@@ -415,9 +499,16 @@ registry.category("web_tour.tours").add("gestion_clientele_quotes_tour", {
                 trigger: `${LINES} .o_data_row:first:contains(Bonnet de bain silicone)`,
             },
             {
-                trigger: `${LINES} .o_data_row:last:contains(Pass Aquagym annuel)`,
+                trigger: `${LINES} .o_data_row:nth-child(2):contains(Pass Aquagym annuel)`,
             },
-            ...screenshotSteps("quote_form_fr", "the saved quote with two items and totals"),
+            {
+                trigger: `${LINES} .o_data_row:last:contains(Entrée piscine adulte)`,
+            },
+            {
+                content: "saved, the typed 5 % still reads 5,00 in the listing",
+                trigger: `${LINES} .o_data_row:last .o_data_cell[name=discount]:text(5,00)`,
+            },
+            ...screenshotSteps("quote_form_fr", "the saved quote with three items and totals"),
             // Back on the customer: the new quote is in the Commercial tab.
             {
                 content: "go back to the customer",
@@ -430,13 +521,35 @@ registry.category("web_tour.tours").add("gestion_clientele_quotes_tour", {
             ...openCommercialTabSteps(),
             {
                 content: "the new quote is listed on the Commercial tab",
-                trigger: `${QUOTES} .o_data_row:contains(DEV/):contains(${expected.validity}):contains(/1\\s418,40/)`,
+                trigger: `${QUOTES} .o_data_row:contains(DEV/):contains(${expected.validity}):contains(/1\\s424,66/)`,
             },
             {
                 content: "the customer's quote counter shows 1",
                 trigger: ".oe_stat_button[name=action_view_customer_quotes] .o_stat_value:text(1)",
             },
+            ...rowActionsInViewSteps(),
             ...screenshotSteps("commercial_tab_fr", "the customer's Commercial tab with the quote"),
+            {
+                content: "a click on the row opens the quote",
+                trigger: `${QUOTES} .o_data_row:contains(/1\\s424,66/) .o_data_cell[name=date]`,
+                run: "click",
+            },
+            {
+                content: "the quote's own form is open, with its buttons",
+                trigger: ".o_form_view .o_statusbar_buttons button[name=action_send]",
+            },
+            {
+                trigger: ".o_form_view .o_field_widget[name=name]:contains(DEV/)",
+            },
+            {
+                content: "back to the customer",
+                trigger: `.o_breadcrumb .breadcrumb-item a:contains(${CUSTOMER})`,
+                run: "click",
+            },
+            {
+                trigger: `.o_breadcrumb .active:contains(${CUSTOMER})`,
+            },
+            ...openCommercialTabSteps(),
             // Step 10: transfer a quote template to the customer.
             ...transferTemplateSteps(expected),
         ];

@@ -39,3 +39,32 @@ export function screenshotSteps(name, content) {
         },
     ];
 }
+
+/** From the app's Customers menu (French: "Clients"), search the customer `name` and open it. */
+export function openCustomerSteps(name) {
+    return [
+        {
+            content: "open the app's Customers menu",
+            trigger: '.o_menu_sections [data-menu-xmlid="gestion_clientele_quotes.menu_customer_quote_customers"]',
+            run: "click",
+        },
+        {
+            content: "French: the customers view is titled 'Clients'",
+            trigger: ".o_breadcrumb .active:contains(Clients)",
+        },
+        {
+            content: `search the customer '${name}'`,
+            trigger: ".o_control_panel .o_searchview_input",
+            run: `edit ${name} && press Enter`,
+        },
+        {
+            content: `open the customer '${name}'`,
+            trigger: `.o_kanban_record:contains(${name})`,
+            run: "click",
+        },
+        {
+            content: "the customer form is open",
+            trigger: `.o_breadcrumb .active:contains(${name})`,
+        },
+    ];
+}
