@@ -1,6 +1,7 @@
 from freezegun import freeze_time
 from stdnum.fr import siret, tva
 
+from odoo import fields
 from odoo.fields import Command
 from odoo.tests import TransactionCase, tagged
 from odoo.tools.convert import convert_file
@@ -113,3 +114,27 @@ class TestDemoData(TransactionCase):
         self.assertTrue(demo_user.has_group('gestion_clientele_quotes.group_customer_quote_user'))
         self.assertEqual(self._quotes_of(SCHOOL).user_id, demo_user)
         self.assertEqual(self._quotes_of(*CLUB_AND_MARIE).user_id, self.env.ref('base.user_admin'))
+
+    def test_demo_items_are_found_in_french(self):
+        """The front desk types French: the demo's items, templates and their lines answer in French."""
+        self._load_demo()
+        self.env['res.lang']._activate_lang('fr_FR')
+        self.env['ir.module.module']._load_module_terms(['gestion_clientele_quotes'], ['fr_FR'], overwrite=True)
+        Product = self.env['product.product'].with_context(lang='fr_FR')
+        subscriptions = self.env.ref('gestion_clientele_quotes.product_annual_subscription') \
+            + self.env.ref('gestion_clientele_quotes.product_monthly_subscription')
+        found = Product.browse([product_id for product_id, _name in Product.name_search("abon", limit=None)])
+        self.assertEqual(found & subscriptions, subscriptions)
+        [(cap_id, cap_name)] = [item for item in Product.name_search("bonnet") if item[0] in
+                                self.env.ref('gestion_clientele_quotes.product_swim_cap').ids]
+        self.assertEqual(cap_name, "Bonnet de bain")
+        self.assertEqual(Product.browse(cap_id).with_context(lang='en_US').name, "Swim cap", "English stays the source")
+
+        # A French customer's quote transferred from a demo template is in French.
+        template = self.env.ref('gestion_clientele_quotes.quote_template_club_season')
+        self.assertEqual(template.with_context(lang='fr_FR').name, "Offre de saison club")
+        customer = self.env['res.partner'].search([('name', '=', "Aqua Club Les Dauphins")])
+        values = template._prepare_quote_values(customer, fields.Date.to_date(FROZEN_NOW[:10]))
+        self.assertIn("adhérents du club", values['comment'])
+        descriptions = [command[2]['name'] for command in values['line_ids']]
+        self.assertEqual(descriptions, ["Abonnement annuel", "Bonnet de bain"])
