@@ -1,5 +1,4 @@
 import logging
-import os
 import subprocess
 import tempfile
 import time
@@ -324,13 +323,6 @@ class TestQuoteReportPdf(HttpCase, QuoteReportCommon):
             fonts = self._run('pdffonts', str(pdf_path))
             self.assertIn("Lato", fonts)
             self.assertNotIn("Serif", fonts)
-
-            if os.environ.get('GCQ_SCREENSHOTS') == '1':
-                target = Path(__file__).parents[2] / 'docs' / 'screenshots' / 'quote_pdf_fr.png'
-                target.parent.mkdir(parents=True, exist_ok=True)
-                self._run('pdftoppm', '-png', '-r', '80', '-f', '1', '-l', '1', '-singlefile',
-                          str(pdf_path), str(target.with_suffix('')))
-                _logger.info("Quote PDF screenshot written to %s", target)
 
         [page] = self._pdf_pages(pdf)
         rows = page.splitlines()

@@ -48,6 +48,19 @@ function desktopSteps(quoteName) {
             },
         },
         {
+            content: "no quote number or amount is cut short",
+            trigger: `${QUOTES} tbody`,
+            run() {
+                for (const cell of this.anchor.querySelectorAll(
+                    ".o_data_cell[name=name], .o_data_cell[name=amount_total]"
+                )) {
+                    if (cell.scrollWidth > cell.clientWidth + 1) {
+                        throw new Error(`Cell cut at ${window.innerWidth} px: ${cell.textContent}`);
+                    }
+                }
+            },
+        },
+        {
             content: "no column title is cut short",
             trigger: `${QUOTES} thead`,
             run() {
@@ -60,7 +73,7 @@ function desktopSteps(quoteName) {
         },
         {
             content: "a click on the row opens the quote",
-            trigger: `${row} .o_data_cell[name=date]`,
+            trigger: `${row} .o_data_cell[name=followup_date]`,
             run: "click",
         },
     ];

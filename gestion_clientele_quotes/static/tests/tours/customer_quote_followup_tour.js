@@ -1,7 +1,7 @@
 import { registry } from "@web/core/registry";
 import { stepUtils } from "@web_tour/tour_utils";
 
-import { openCustomerSteps, screenshotSteps, tourCookie, tourCookieDate } from "./tour_helpers";
+import { openCustomerSteps, tourCookie, tourCookieDate } from "./tour_helpers";
 
 /**
  * Following up a quote, then the follow-up statistics, in French, as a quotes
@@ -14,15 +14,13 @@ import { openCustomerSteps, screenshotSteps, tourCookie, tourCookieDate } from "
  * Analyse ▸ Statistiques des relances and check the pivot by number of
  * follow-ups.
  *
- * Data, expected values and screenshots come from tests/test_ui.py:
+ * Data and expected values come from tests/test_ui.py:
  * - the quote to follow up (its number) arrives in the cookie
  *   gcq_tour_followup_quote, the expected next follow-up date (ISO) in
  *   gcq_tour_next_followup_date; the tour formats the date the way date fields
  *   show it;
  * - the statistics rows expected after the follow-up are fixed by the quotes
- *   the test prepares (see FOLLOWUP_STATISTICS);
- * - a step logging "gcq-screenshot:<name>" asks the test for a screenshot and
- *   the next step waits until the test marks it taken on <body>.
+ *   the test prepares (see FOLLOWUP_STATISTICS).
  */
 
 const CUSTOMER = "Club Nautique de Vaise";
@@ -193,7 +191,7 @@ function followupSteps(quoteName, nextFollowup) {
         // A click on the row opens the quote.
         {
             content: "click the quote's row",
-            trigger: `${row} .o_data_cell[name=date]`,
+            trigger: `${row} .o_data_cell[name=followup_date]`,
             run: "click",
         },
         {
@@ -231,20 +229,7 @@ function followupSteps(quoteName, nextFollowup) {
 
 function statisticsSteps() {
     return [
-        {
-            content: "French: open the 'Analyse' menu",
-            trigger: '.o_menu_sections button[data-menu-xmlid="gestion_clientele_quotes.menu_customer_quote_reporting"]:text(Analyse)',
-            run: "click",
-        },
-        {
-            content: "French: open 'Statistiques des relances'",
-            trigger: '.dropdown-item[data-menu-xmlid="gestion_clientele_quotes.menu_customer_quote_followup_report"]:text(Statistiques des relances)',
-            run: "click",
-        },
-        {
-            content: "the statistics open as a pivot",
-            trigger: ".o_pivot_view .o_breadcrumb .active:text(Statistiques des relances)",
-        },
+        ...openFollowupStatisticsSteps(),
         {
             content: "French: the default filter is this year's quote dates",
             trigger: ".o_searchview_facet:contains(Date du devis)",
@@ -266,7 +251,6 @@ function statisticsSteps() {
             })))`,
         },
         ...FOLLOWUP_STATISTICS.flatMap(pivotRowSteps),
-        ...screenshotSteps("followup_statistics_fr", "the follow-up statistics pivot"),
     ];
 }
 

@@ -1,7 +1,7 @@
 import { registry } from "@web/core/registry";
 import { stepUtils } from "@web_tour/tour_utils";
 
-import { openCustomerSteps, screenshotSteps, tourCookieDate } from "./tour_helpers";
+import { openCustomerSteps, tourCookieDate } from "./tour_helpers";
 
 /**
  * The seed procedure (steps 1 to 8, then 10), in French, as a quotes user: open
@@ -13,14 +13,12 @@ import { openCustomerSteps, screenshotSteps, tourCookieDate } from "./tour_helpe
  * saison club" in the dialog, Transférer, check the new quote, and find it on
  * the Commercial tab beside the first one.
  *
- * Data, expected dates and screenshots come from tests/test_ui.py:
+ * Data and expected dates come from tests/test_ui.py:
  * - the expected dates (ISO) arrive in the cookies gcq_tour_quote_date,
  *   gcq_tour_validity_date, gcq_tour_followup_date and
  *   gcq_tour_transfer_validity_date (offer end of the transferred quote, from
  *   the template's validity); the tour formats them the way the date fields
- *   show them ("12 janv. 2027");
- * - a step logging "gcq-screenshot:<name>" asks the test for a screenshot and
- *   the next step waits until the test marks it taken on <body>.
+ *   show them ("12 janv. 2027").
  */
 
 const CUSTOMER = "Piscine des Lilas";
@@ -287,10 +285,9 @@ function transferTemplateSteps(expected) {
             trigger: `${dialog} .o_field_widget[name=template_id] input:value(${TEMPLATE})`,
         },
         {
-            content: "the suggestions are closed (not on the screenshot)",
+            content: "the suggestions are closed",
             trigger: "body:not(:has(.o-autocomplete--dropdown-menu))",
         },
-        ...screenshotSteps("transfer_dialog_fr", "the Transfer dialog with the template chosen"),
         {
             content: "step 10: click the dialog's 'Transférer'",
             trigger: `${dialog} .modal-footer button[name=action_transfer]:contains(Transférer)`,
@@ -508,7 +505,6 @@ registry.category("web_tour.tours").add("gestion_clientele_quotes_tour", {
                 content: "saved, the typed 5 % still reads 5,00 in the listing",
                 trigger: `${LINES} .o_data_row:last .o_data_cell[name=discount]:text(5,00)`,
             },
-            ...screenshotSteps("quote_form_fr", "the saved quote with three items and totals"),
             // Back on the customer: the new quote is in the Commercial tab.
             {
                 content: "go back to the customer",
@@ -528,10 +524,9 @@ registry.category("web_tour.tours").add("gestion_clientele_quotes_tour", {
                 trigger: ".oe_stat_button[name=action_view_customer_quotes] .o_stat_value:text(1)",
             },
             ...rowActionsInViewSteps(),
-            ...screenshotSteps("commercial_tab_fr", "the customer's Commercial tab with the quote"),
             {
                 content: "a click on the row opens the quote",
-                trigger: `${QUOTES} .o_data_row:contains(/1\\s424,66/) .o_data_cell[name=date]`,
+                trigger: `${QUOTES} .o_data_row:contains(/1\\s424,66/) .o_data_cell[name=followup_date]`,
                 run: "click",
             },
             {

@@ -20,7 +20,7 @@ export function tourCookieDate(name) {
 
 /**
  * Ask the test for a screenshot named `name`, then wait until the test marks it
- * taken on <body>.
+ * taken on <body> (tests/test_ui_demo.py, screenshot_hook).
  */
 export function screenshotSteps(name, content) {
     return [
@@ -65,6 +65,26 @@ export function openCustomerSteps(name) {
         {
             content: "the customer form is open",
             trigger: `.o_breadcrumb .active:contains(${name})`,
+        },
+    ];
+}
+
+/** Analyse ▸ Statistiques des relances, from the app's menu (French). */
+export function openFollowupStatisticsSteps() {
+    return [
+        {
+            content: "French: open the 'Analyse' menu",
+            trigger: '.o_menu_sections button[data-menu-xmlid="gestion_clientele_quotes.menu_customer_quote_reporting"]:text(Analyse)',
+            run: "click",
+        },
+        {
+            content: "French: open 'Statistiques des relances'",
+            trigger: '.dropdown-item[data-menu-xmlid="gestion_clientele_quotes.menu_customer_quote_followup_report"]:text(Statistiques des relances)',
+            run: "click",
+        },
+        {
+            content: "the statistics open as a pivot",
+            trigger: ".o_pivot_view .o_breadcrumb .active:text(Statistiques des relances)",
         },
     ];
 }
