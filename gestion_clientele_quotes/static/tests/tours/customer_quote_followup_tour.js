@@ -1,7 +1,7 @@
 import { registry } from "@web/core/registry";
 import { stepUtils } from "@web_tour/tour_utils";
 
-import { openCustomerSteps, tourCookie, tourCookieDate } from "./tour_helpers";
+import { openCustomerSteps, openFollowupStatisticsSteps, tourCookie, tourCookieDate } from "./tour_helpers";
 
 /**
  * Following up a quote, then the follow-up statistics, in French, as a quotes
