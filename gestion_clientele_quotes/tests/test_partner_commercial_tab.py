@@ -232,4 +232,5 @@ class TestQuoteQueryCounts(CustomerQuoteCommon):
 # Measured budgets; a regression that adds a query per line or per quote breaks them.
 QUERIES_CREATE_10_LINES = 29
 QUERIES_CREATE_20_QUOTES_10_LINES = 30
-QUERIES_READ_COMMERCIAL_TAB = 8  # with the customer's statistics (one grouped query) and who added which quote when (one)
+# With the customer's statistics (one grouped query) and who added which quote when (one).
+QUERIES_READ_COMMERCIAL_TAB = 8
