@@ -33,12 +33,15 @@ Customer quotes ("devis") managed from the customer record
         'views/customer_quote_views.xml',
         'views/customer_quote_template_views.xml',
         'views/res_partner_views.xml',
+        'views/account_move_views.xml',
         'views/product_template_views.xml',
         'views/res_config_settings_views.xml',
         'wizard/customer_quote_followup_views.xml',
+        'wizard/customer_quote_invoice_views.xml',
         'wizard/customer_quote_transfer_views.xml',
 
         'views/customer_quote_menus.xml',
+        'views/customer_subscription_views.xml',
     ],
     'demo': [
         'demo/customer_quote_demo.xml',

@@ -1,7 +1,7 @@
 """Speed figures of the add-on, measured on a throwaway database (see tools/benchmark).
 
 Usage: benchmark.py --config FILE --database DB [--scheduled-quotes N] [--transfer-customers N]
-                    [--create-quotes N] [--runs N]
+                    [--create-quotes N] [--invoice-quotes N] [--runs N]
 
 The "create" case compares customer.quote with Odoo's own sale.order, in the same database
 and the same run, so that the ratio means something on any machine.
@@ -210,6 +210,50 @@ def bench_create(registry, quotes_count, runs, lines_count=10):
     }
 
 
+def bench_invoice(registry, count, runs, lines_count=10):
+    """Invoice `count` accepted quotes of `lines_count` lines at once (the dialog's "Create Draft
+    Invoice"), and as many confirmed sale orders with Odoo's own sale.order._create_invoices()."""
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        products = _create_taxed_items(env, "Invoice", lines_count)
+        partners = env['res.partner'].create([{'name': f"Invoice customer {index}"} for index in range(20)])
+
+        def lines(quantity_field):
+            return [(0, 0, {'product_id': product.id, quantity_field: 2, 'discount': 5 if index % 2 else 0})
+                    for index, product in enumerate(products)]
+
+        quotes = env['customer.quote'].create([
+            {'partner_id': partners[index % 20].id, 'line_ids': lines('quantity')} for index in range(count)
+        ])
+        quotes.action_accept()
+        orders = env['sale.order'].create([
+            {'partner_id': partners[index % 20].id, 'order_line': lines('product_uom_qty')} for index in range(count)
+        ])
+        orders.action_confirm()
+        cr.commit()
+        quote_ids, order_ids = quotes.ids, orders.ids
+    # The administrator invoices, with invoicing rights, as in the web client.
+
+    def invoice_quotes(env):
+        user_env = env(user=env.ref('base.user_admin').id)
+        wizard = user_env['customer.quote.invoice'].create({'quote_ids': [(6, 0, quote_ids)]})
+        wizard.action_create_invoices()
+
+    def invoice_orders(env):
+        env(user=env.ref('base.user_admin').id)['sale.order'].browse(order_ids)._create_invoices()
+
+    quote_seconds, quote_queries = _median_run(registry, invoice_quotes, runs)
+    order_seconds, order_queries = _median_run(registry, invoice_orders, runs)
+    return {
+        'count': count,
+        'quote_ms': quote_seconds * 1000 / count,
+        'quote_queries': quote_queries / count,
+        'order_ms': order_seconds * 1000 / count,
+        'order_queries': order_queries / count,
+        'ratio': quote_seconds / order_seconds,
+    }
+
+
 def bench_commercial_tab(registry, runs, counts=(5, 500)):
     """Read a customer's Commercial tab as the web client does, for customers with few and many quotes."""
     # The fields the test suite's query guard reads too.
@@ -319,6 +363,7 @@ def main():
     parser.add_argument('--scheduled-quotes', type=int, default=100000)
     parser.add_argument('--transfer-customers', type=int, default=500)
     parser.add_argument('--create-quotes', type=int, default=200)
+    parser.add_argument('--invoice-quotes', type=int, default=200, help="compared with as many sale orders")
     parser.add_argument('--runs', type=int, default=3)
     parser.add_argument('--base-url', required=True, help="Odoo's web server, for wkhtmltopdf")
     parser.add_argument('--pdf-quotes', type=int, default=50, help="compared with as many sale orders")
@@ -330,6 +375,7 @@ def main():
     registry = Registry(args.database)
 
     create = bench_create(registry, args.create_quotes, args.runs)
+    invoice = bench_invoice(registry, args.invoice_quotes, args.runs)
     tab = bench_commercial_tab(registry, args.runs)
     transfer = bench_transfer(registry, args.transfer_customers)
     pdf = bench_pdf(registry, args.base_url, counts=(1, args.pdf_quotes, args.pdf_large), order_count=args.pdf_quotes)
@@ -342,6 +388,10 @@ def main():
           f"{create['quote_ms']:>9.1f} {create['quote_queries']:>14.2f}")
     print(f"{f'create {args.create_quotes} x 10 lines, sale.order':<44} {'':>8} "
           f"{create['order_ms']:>9.1f} {create['order_queries']:>14.2f}")
+    print(f"{f'invoice {args.invoice_quotes} x 10 lines, customer.quote':<44} {'':>8} "
+          f"{invoice['quote_ms']:>9.1f} {invoice['quote_queries']:>14.2f}")
+    print(f"{f'invoice {args.invoice_quotes} x 10 lines, sale.order':<44} {'':>8} "
+          f"{invoice['order_ms']:>9.1f} {invoice['order_queries']:>14.2f}")
     for count, figures in tab.items():
         print(f"{f'Commercial tab, {count} quotes (ms, queries)':<44} {figures['ms'] / 1000:>8.3f} {'':>9} "
               f"{figures['queries']:>14}")
@@ -366,6 +416,7 @@ def main():
           f"(target at most {1.1 * args.pdf_large / args.pdf_quotes:.1f}: close to linear)")
     print(f"PDF of 1 quote = {pdf['1 quote(s)']['seconds']:.2f} s (target at most 0.5 s)")
     print(f"peak memory of the run: {scheduled['peak_memory_mb']:.0f} MB")
+    print(f"invoice ratio customer.quote/sale.order = {invoice['ratio']:.2f} (target at most 0.5)")
     print(f"create ratio customer.quote/sale.order = {create['ratio']:.2f}")
 
 if __name__ == '__main__':

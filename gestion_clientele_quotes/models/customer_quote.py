@@ -7,9 +7,9 @@ import psycopg2.errors
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
-from odoo.exceptions import ConcurrencyError, UserError, ValidationError
+from odoo.exceptions import AccessError, ConcurrencyError, UserError, ValidationError
 from odoo.fields import Command, Domain
-from odoo.tools import SQL, format_date, mute_logger, plaintext2html
+from odoo.tools import SQL, float_round, format_date, mute_logger, plaintext2html
 from odoo.tools.mail import generate_tracking_message_id
 
 _logger = logging.getLogger(__name__)
@@ -161,6 +161,13 @@ class CustomerQuote(models.Model):
         string="Just Added", compute='_compute_is_just_added',
         help="The quote the current user added last for this customer, a few minutes ago: "
              "highlighted on the customer's Commercial tab.")
+    # Subscriptions opened when the quote was accepted.
+    subscription_ids = fields.One2many(
+        comodel_name='customer.subscription',
+        inverse_name='quote_id',
+        string="Subscriptions",
+        readonly=True, copy=False)
+    subscription_count = fields.Integer(string="Subscription Count", compute='_compute_subscription_count')
 
     # Amounts
     fiscal_position_id = fields.Many2one(
@@ -187,6 +194,25 @@ class CustomerQuote(models.Model):
     amount_total = fields.Monetary(
         string="Total incl. Tax", compute='_compute_amounts', store=True, tracking=True)
     tax_totals = fields.Binary(compute='_compute_tax_totals', exportable=False)
+
+    # Invoicing: draft customer invoices made from the accepted quote (deposits, balance or whole).
+    invoice_ids = fields.One2many(
+        comodel_name='account.move',
+        inverse_name='customer_quote_id',
+        string="Invoices", readonly=True, copy=False)
+    invoice_count = fields.Integer(string="Invoice Count", compute='_compute_invoicing')
+    amount_invoiced = fields.Monetary(
+        string="Invoiced", compute='_compute_invoicing',
+        help="Total incl. tax of the quote's invoices that are not cancelled.")
+    amount_to_invoice = fields.Monetary(string="To Invoice", compute='_compute_invoicing')
+    invoice_status = fields.Selection(
+        selection=[
+            ('nothing', "Nothing to Invoice"),
+            ('to_invoice', "To Invoice"),
+            ('invoiced', "Fully Invoiced"),
+        ],
+        string="Invoice Status",
+        compute='_compute_invoice_status', store=True, index=True)
 
     # ------------------------------------------------------------
     # COMPUTE METHODS
@@ -284,6 +310,24 @@ class CustomerQuote(models.Model):
     def _compute_tax_totals(self):
         for quote in self:
             quote.tax_totals = quote._get_tax_totals_summary()
+
+    @api.depends('amount_total', 'invoice_ids.state', 'invoice_ids.amount_total', 'invoice_ids.move_type')
+    def _compute_invoicing(self):
+        for quote in self:
+            invoices = quote._get_valid_invoices()
+            quote.invoice_count = len(quote.invoice_ids.filtered(lambda move: move.move_type == 'out_invoice'))
+            quote.amount_invoiced = sum(invoices.mapped('amount_total'))
+            quote.amount_to_invoice = quote.currency_id.round(quote.amount_total - quote.amount_invoiced)
+
+    @api.depends('state', 'amount_total', 'invoice_ids.state', 'invoice_ids.amount_total', 'invoice_ids.move_type')
+    def _compute_invoice_status(self):
+        for quote in self:
+            if quote.state != 'accepted':
+                quote.invoice_status = 'nothing'
+            elif quote.currency_id.compare_amounts(quote.amount_to_invoice, 0.0) > 0:
+                quote.invoice_status = 'to_invoice'
+            else:
+                quote.invoice_status = 'invoiced'
 
     # ------------------------------------------------------------
     # CONSTRAINT METHODS
@@ -422,6 +466,7 @@ class CustomerQuote(models.Model):
     def action_accept(self):
         self._check_state(('draft', 'sent'), _("Accept"))
         self.write({'state': 'accepted', 'answer_date': fields.Date.context_today(self)})
+        self._create_subscriptions()
         self.activity_feedback([FOLLOWUP_ACTIVITY_TYPE], feedback=_("The customer accepted the quote."),
                                only_automated=False)
         return True
@@ -436,18 +481,12 @@ class CustomerQuote(models.Model):
     def action_followup(self):
         """Open the dialog that records a follow-up of the customer."""
         self._check_state(OPEN_STATES, _("Follow Up"))
-        return {
-            'name': _("Follow Up"),
-            'type': 'ir.actions.act_window',
-            'res_model': 'customer.quote.followup',
-            'views': [(False, 'form')],
-            'target': 'new',
-            'context': {'default_quote_ids': self.ids},
-        }
+        return self._get_dialog_action('customer.quote.followup', _("Follow Up"))
 
     def action_cancel(self):
         self._check_state(('draft', 'sent'), _("Cancel"))
         self.write({'state': 'cancelled'})
+        self._cancel_subscriptions()
         return True
 
     def action_draft(self):
@@ -462,6 +501,7 @@ class CustomerQuote(models.Model):
                     followup_date=today + timedelta(days=quote.company_id.quote_followup_days),
                 )
             quote.write(vals)
+        self._cancel_subscriptions()
         return True
 
     def action_save_as_template(self):
@@ -501,6 +541,17 @@ class CustomerQuote(models.Model):
             'views': [(False, 'form')],
             'target': 'current',
         }
+
+    def action_create_invoice(self):
+        """Open the invoicing dialog: the whole quote (or its balance), or a deposit."""
+        self._check_can_invoice()
+        return self._get_dialog_action('customer.quote.invoice', _("Create Invoice"))
+
+    def action_view_invoices(self):
+        invoices = self.invoice_ids.filtered(lambda move: move.move_type == 'out_invoice')
+        action = invoices._get_records_action(name=_("Invoices"))
+        action['context'] = {'default_move_type': 'out_invoice', 'create': False}
+        return action
 
     # ------------------------------------------------------------
     # BUSINESS METHODS
@@ -895,6 +946,144 @@ class CustomerQuote(models.Model):
         self.ensure_one()
         return _("Quote - %(number)s", number=self.name)
 
+    def _get_dialog_action(self, model, title):
+        """The action opening the dialog (wizard) `model` on these quotes."""
+        return {
+            'name': title,
+            'type': 'ir.actions.act_window',
+            'res_model': model,
+            'views': [(False, 'form')],
+            'target': 'new',
+            'context': {'default_quote_ids': self.ids},
+        }
+
+    # ------------------------------------------------------------
+    # INVOICING
+    # ------------------------------------------------------------
+
+    def _get_valid_invoices(self):
+        """The quote's customer invoices that count: every one not cancelled."""
+        return self.invoice_ids.filtered(lambda move: move.move_type == 'out_invoice' and move.state != 'cancel')
+
+    def _check_can_invoice(self):
+        if not self.env.user.has_group('account.group_account_invoice'):
+            raise AccessError(_("Only users with invoicing rights (Invoicing ▸ Billing) can invoice quotes."))
+        if wrong := self.filtered(lambda quote: quote.state != 'accepted'):
+            raise UserError(_(
+                "Only accepted quotes can be invoiced, not %(quotes)s.",
+                quotes=", ".join(wrong.mapped('name')),
+            ))
+        if done := self.filtered(lambda quote: quote.invoice_status != 'to_invoice'):
+            raise UserError(_(
+                "%(quotes)s is already fully invoiced: cancel one of its invoices to invoice it again.",
+                quotes=", ".join(done.mapped('name')),
+            ))
+
+    def _prepare_invoice_values(self):
+        """The header of a draft customer invoice for this quote."""
+        self.ensure_one()
+        return {
+            'move_type': 'out_invoice',
+            'partner_id': self.partner_id.id,
+            'company_id': self.company_id.id,
+            'currency_id': self.currency_id.id,
+            'fiscal_position_id': self.fiscal_position_id.id,
+            'invoice_user_id': self.user_id.id,
+            'invoice_payment_term_id': self.payment_term_id.id,
+            'invoice_origin': self.name,
+            'narration': self.comment,
+            'customer_quote_id': self.id,
+            'invoice_line_ids': [],
+        }
+
+    def _prepare_full_invoice_values(self):
+        """The invoice of what is left: every line of the quote, less the deposits invoiced."""
+        self.ensure_one()
+        values = self._prepare_invoice_values()
+        values['invoice_line_ids'] = [
+            Command.create(line_values)
+            for line_values in self._prepare_invoice_lines_values() + self._prepare_deposit_deduction_lines_values()
+        ]
+        return values
+
+    def _prepare_deposit_deduction_lines_values(self):
+        """Lines taking back the deposits already invoiced, with their own taxes, as Odoo's sales do."""
+        self.ensure_one()
+        AccountTax = self.env['account.tax']
+        lang = self.partner_id.lang or self.env.lang
+        deposits = self._get_valid_invoices().filtered('is_quote_deposit')
+        next_sequence = max(self.line_ids.mapped('sequence'), default=0) + 1
+        values = []
+        for deposit in deposits.sorted('id'):
+            name = self.with_context(lang=lang).env._(
+                "Deposit invoiced on %(date)s",
+                date=format_date(self.with_context(lang=lang).env, deposit.invoice_date or deposit.create_date),
+            )
+            for line in deposit.invoice_line_ids.filtered(lambda line: line.display_type == 'product'):
+                values.append({
+                    'sequence': next_sequence,
+                    'product_id': line.product_id.id,
+                    'name': name,
+                    'quantity': -line.quantity,
+                    'price_unit': line.price_unit,
+                    'tax_ids': [Command.set(line.tax_ids.ids)],
+                    'extra_tax_data': AccountTax._reverse_quantity_base_line_extra_tax_data(line.extra_tax_data),
+                })
+        return values
+
+    def _prepare_invoice_lines_values(self):
+        """One invoice line per quote line, in display order, carrying the line's exact amounts.
+
+        The invoice line's discount % has Odoo's "Discount" precision (2 digits by default),
+        while a discount typed as an amount on the quote gives a % with more digits: 7 × 19.99
+        with 13.37 off is 126.56, but 9.55 % of it is 126.57. As Odoo does for down payments,
+        the line carries its untaxed amount and its taxes in `extra_tax_data`, which the
+        invoice uses as long as nobody changes the line's price, quantity or discount.
+        """
+        self.ensure_one()
+        AccountTax = self.env['account.tax']
+        lines = self.line_ids.sorted(lambda line: (line.sequence, line.id))
+        base_lines = [line._prepare_base_line_for_taxes_computation() for line in lines]
+        AccountTax._add_tax_details_in_base_lines(base_lines, self.company_id)
+        AccountTax._round_base_lines_tax_details(base_lines, self.company_id)
+        values = []
+        for line, base_line in zip(lines, base_lines, strict=True):
+            values.append({
+                'sequence': line.sequence,
+                'product_id': line.product_id.id,
+                'name': line.name,
+                'quantity': line.quantity,
+                'price_unit': line.price_unit,
+                'discount': line.discount,
+                'tax_ids': [Command.set(line.tax_ids.ids)],
+                'extra_tax_data': self._get_exact_amounts_tax_data(base_line, line.discount),
+            })
+        return values
+
+    @api.model
+    def _get_exact_amounts_tax_data(self, base_line, discount):
+        """`extra_tax_data` of an invoice line with `discount` % that must keep the base line's
+        rounded amounts."""
+        tax_details = base_line['tax_details']
+        discount_digits = self.env['decimal.precision'].precision_get('Discount')
+        exact_line = {
+            **base_line,
+            # As the invoice line will store it, so that the invoice recognises its own line.
+            'discount': float_round(discount, precision_digits=discount_digits),
+            'manual_total_excluded_currency': tax_details['total_excluded_currency'],
+            'manual_total_excluded': tax_details['total_excluded'],
+            'manual_tax_amounts': {
+                str(tax_data['tax'].id): {
+                    'tax_amount_currency': tax_data['tax_amount_currency'],
+                    'tax_amount': tax_data['tax_amount'],
+                    'base_amount_currency': tax_data['base_amount_currency'],
+                    'base_amount': tax_data['base_amount'],
+                }
+                for tax_data in tax_details['taxes_data']
+            },
+        }
+        return self.env['account.tax']._export_base_line_extra_tax_data(exact_line)
+
     # ------------------------------------------------------------
     # MAIL
     # ------------------------------------------------------------
@@ -903,3 +1092,68 @@ class CustomerQuote(models.Model):
         if self.env.context.get('mark_quote_as_sent'):
             self.filtered(lambda quote: quote.state == 'draft').write({'state': 'sent'})
         return super().message_post(**kwargs)
+
+    # ------------------------------------------------------------
+    # SUBSCRIPTIONS
+    # ------------------------------------------------------------
+
+    @api.depends('subscription_ids')
+    def _compute_subscription_count(self):
+        counts = self.env['customer.subscription']._count_by('quote_id', self)
+        for quote in self:
+            quote.subscription_count = counts.get(quote._origin, 0)
+
+    def action_view_subscriptions(self):
+        self.ensure_one()
+        return self.env['customer.subscription']._get_list_action([('quote_id', '=', self.id)])
+
+    def _create_subscriptions(self):
+        """Open one subscription per unit of each Subscription line of these accepted quotes, for
+        the quote's customer or the line's beneficiary, all in one batch."""
+        lines = self.line_ids.filtered(lambda line: line.product_id.quote_item_kind == 'subscription')
+        if fractional := lines.filtered(lambda line: not float(line.quantity).is_integer()):
+            raise UserError(_(
+                "A subscription is sold by the unit: set a whole quantity for %(items)s on %(quotes)s "
+                "before accepting it.",
+                items=", ".join(fractional.mapped('product_id.display_name')),
+                quotes=", ".join(fractional.quote_id.mapped('name')),
+            ))
+        vals_list = []
+        for line in lines:
+            vals_list += self._prepare_subscriptions_values(line)
+        return self.env['customer.subscription'].create(vals_list)
+
+    def _cancel_subscriptions(self):
+        """Cancelled or reset to draft before any invoice, the quote's subscriptions are cancelled
+        with it; once invoiced, they stay: the user decides."""
+        quotes = self
+        if 'invoice_ids' in self._fields:
+            quotes = self.filtered(lambda quote: not quote.invoice_ids.filtered(lambda move: move.state != 'cancel'))
+        quotes.subscription_ids.filtered(lambda subscription: subscription.state != 'cancelled').write(
+            {'state': 'cancelled'})
+
+    @api.model
+    def _prepare_subscriptions_values(self, line):
+        """Values of the subscriptions a quote line opens on acceptance, one per unit of quantity:
+        they start on the line's start date (else the acceptance date) and last the item's duration."""
+        if not line.quantity:
+            return []
+        quote = line.quote_id
+        date_start = line.subscription_start_date or quote.answer_date or fields.Date.context_today(self)
+        values = {
+            'partner_id': (line.beneficiary_id or quote.partner_id).id,
+            'customer_id': quote.partner_id.id,
+            'product_id': line.product_id.id,
+            'quote_id': quote.id,
+            'quote_line_id': line.id,
+            'company_id': quote.company_id.id,
+            'date_start': date_start,
+            'date_end': line.product_id.product_tmpl_id._get_subscription_end_date(date_start),
+            'currency_id': quote.currency_id.id,
+            'price': line.price_subtotal / line.quantity,
+        }
+        # Only the first one continues the subscription the line renews.
+        return [
+            {**values, 'previous_subscription_id': line.renewed_subscription_id.id if index == 0 else False}
+            for index in range(int(line.quantity))
+        ]

@@ -38,6 +38,21 @@ class CustomerQuoteLine(models.Model):
         string="Kind",
         compute='_compute_item_kind_filter', readonly=False,
         help="Only offer items of this kind in the Item list.")
+    # Subscription items: who uses them and from when (the acceptance date by default).
+    beneficiary_id = fields.Many2one(
+        comodel_name='res.partner',
+        string="Beneficiary",
+        index='btree_not_null',
+        domain="[('id', 'child_of', partner_id)]",
+        help="The contact of the customer who uses the subscription; the customer when empty.")
+    subscription_start_date = fields.Date(
+        string="Start Date",
+        help="First day of the subscriptions of this line; the day the quote is accepted when empty.")
+    renewed_subscription_id = fields.Many2one(
+        comodel_name='customer.subscription',
+        string="Renewed Subscription",
+        index='btree_not_null', check_company=True, copy=False, readonly=True,
+        help="The subscription this line renews: accepting the quote opens the next one after it.")
     name = fields.Text(
         string="Description",
         compute='_compute_name', store=True, readonly=False, precompute=True, required=True)
@@ -152,6 +167,18 @@ class CustomerQuoteLine(models.Model):
                 continue
             raise ValidationError(message % {'item': line.product_id.display_name})
         self._check_discount_within_gross()
+
+    @api.constrains('beneficiary_id', 'quote_id')
+    def _check_beneficiary(self):
+        for line in self.filtered('beneficiary_id'):
+            if line.beneficiary_id.commercial_partner_id != line.quote_id.partner_id.commercial_partner_id:
+                raise ValidationError(_(
+                    "The beneficiary of “%(item)s” must be a contact of the customer %(customer)s, "
+                    "not %(beneficiary)s.",
+                    item=line.product_id.display_name,
+                    customer=line.quote_id.partner_id.display_name,
+                    beneficiary=line.beneficiary_id.display_name,
+                ))
 
     # ------------------------------------------------------------
     # ONCHANGE METHODS

@@ -83,3 +83,25 @@ class ResCompany(models.Model):
             'padding': 5,
             'company_id': company.id,
         } for company in self - existing])
+
+    # ------------------------------------------------------------
+    # SUBSCRIPTIONS AND INVOICING
+    # ------------------------------------------------------------
+
+    _check_quote_renewal_days = models.Constraint(
+        'CHECK(quote_renewal_days >= 0)',
+        "The renewal delay of subscriptions cannot be a negative number of days.",
+    )
+
+    quote_renewal_days = fields.Integer(
+        string="Renewal Delay",
+        default=30,
+        help="Days before a subscription ends on which a draft renewal quote is proposed to its customer "
+             "(0: no renewal quotes).",
+    )
+    quote_deposit_product_id = fields.Many2one(
+        comodel_name='product.product',
+        string="Deposit Item",
+        domain="[('sale_ok', '=', True), ('company_id', 'in', (False, id))]",
+        help="Item of the deposit (down payment) lines of invoices made from quotes",
+    )

@@ -132,3 +132,27 @@ class ResPartner(models.Model):
         action['domain'] = [('partner_id', '=', self.id)]
         action['context'] = {'default_partner_id': self.id}
         return action
+
+    # ------------------------------------------------------------
+    # SUBSCRIPTIONS
+    # ------------------------------------------------------------
+
+    customer_subscription_ids = fields.One2many(
+        comodel_name='customer.subscription',
+        inverse_name='partner_id',
+        string="Subscriptions",
+        groups=QUOTE_USER_GROUP)
+    customer_subscription_count = fields.Integer(
+        string="Subscription Count",
+        compute='_compute_customer_subscription_count',
+        groups=QUOTE_USER_GROUP)
+
+    @api.depends('customer_subscription_ids')
+    def _compute_customer_subscription_count(self):
+        counts = self.env['customer.subscription']._count_by('partner_id', self)
+        for partner in self:
+            partner.customer_subscription_count = counts.get(partner._origin, 0)
+
+    def action_view_customer_subscriptions(self):
+        self.ensure_one()
+        return self.env['customer.subscription']._get_list_action([('partner_id', '=', self.id)])

@@ -1,4 +1,5 @@
 from . import (
+    test_customer_subscription,
     test_demo_data,
     test_followup_statistics,
     test_partner_commercial_tab,

@@ -13,7 +13,9 @@ ACCESS = {
     'customer.quote.template.line':   ('', '', 'r', 'r', 'rwcu'),
     'customer.quote.transfer':        ('', '', 'rwc', 'rwc', 'rwc'),
     'customer.quote.followup':        ('', '', 'rwc', 'rwc', 'rwc'),
+    'customer.quote.invoice':         ('', '', 'rwc', 'rwc', 'rwc'),
     'customer.quote.followup.report': ('', '', '', 'r', 'r'),
+    'customer.subscription':          ('', '', 'rwc', 'rwc', 'rwcu'),
 }
 ROLE_GROUPS = {
     'employee': 'base.group_user',
@@ -59,6 +61,14 @@ class TestQuoteAccessMatrix(CustomerQuoteCommon):
                 'customer.quote.template.line': template.line_ids,
                 'customer.quote.followup.report': cls.env['customer.quote.followup.report'].search(
                     [('quote_id', '=', quote.id)]),
+                'customer.subscription': cls.env['customer.subscription'].create({
+                    'partner_id': partner.id,
+                    'product_id': cls.product_subscription.id,
+                    'quote_id': quote.id,
+                    'company_id': company.id,
+                    'date_start': '2026-01-01',
+                    'date_end': '2026-12-31',
+                }),
             }
 
     def test_every_model_has_a_row(self):

@@ -97,8 +97,10 @@ class TestQuoteLifecycle(CustomerQuoteCommon):
             return {
                 (button.get('name'), 'btn-primary' in (button.get('class') or ''))
                 for button in header.iter('button')
-                if not safe_eval(button.get('invisible') or 'False',
-                                 {'state': state, 'id': 1 if saved else False, 'line_ids': [1]})
+                if not safe_eval(button.get('invisible') or 'False', {
+                    'state': state, 'id': 1 if saved else False, 'line_ids': [1],
+                    'invoice_status': 'to_invoice' if state == 'accepted' else 'nothing',
+                })
             }
 
         self.assertEqual(shown('draft', saved=False), set(), "nothing to act on before the quote is saved")
@@ -109,7 +111,7 @@ class TestQuoteLifecycle(CustomerQuoteCommon):
             'sent': {('action_accept', True), ('action_send', False), ('action_print', False),
                      ('action_followup', False), ('action_refuse', False), ('action_cancel', False),
                      ('action_save_as_template', False)},
-            'accepted': {('action_print', False), ('action_save_as_template', False)},
+            'accepted': {('action_create_invoice', True), ('action_print', False), ('action_save_as_template', False)},
             'refused': closed,
             'expired': closed,
             'cancelled': closed - {('action_print', False)},

@@ -1,1 +1,1 @@
-from . import customer_quote_followup, customer_quote_transfer
+from . import customer_quote_followup, customer_quote_invoice, customer_quote_transfer
