@@ -1037,8 +1037,10 @@ class CustomerQuote(models.Model):
         The invoice line's discount % has Odoo's "Discount" precision (2 digits by default),
         while a discount typed as an amount on the quote gives a % with more digits: 7 × 19.99
         with 13.37 off is 126.56, but 9.55 % of it is 126.57. As Odoo does for down payments,
-        the line carries its untaxed amount and its taxes in `extra_tax_data`, which the
-        invoice uses as long as nobody changes the line's price, quantity or discount.
+        such a line carries its untaxed amount and its taxes in `extra_tax_data`, which the
+        invoice uses as long as nobody changes the line's price, quantity or discount. The quote
+        also takes a rounded discount amount off (5 % of 5.50 is 0.28: 5.22, where Odoo makes
+        5.23). A line for which the invoice computes the same amounts by itself carries nothing.
         """
         self.ensure_one()
         AccountTax = self.env['account.tax']
@@ -1046,8 +1048,16 @@ class CustomerQuote(models.Model):
         base_lines = [line._prepare_base_line_for_taxes_computation() for line in lines]
         AccountTax._add_tax_details_in_base_lines(base_lines, self.company_id)
         AccountTax._round_base_lines_tax_details(base_lines, self.company_id)
+        # What the invoice would compute by itself, from the % at Odoo's precision.
+        discount_digits = self.env['decimal.precision'].precision_get('Discount')
+        invoice_base_lines = [
+            {**base_line, 'discount': float_round(line.discount, precision_digits=discount_digits)}
+            for line, base_line in zip(lines, base_lines, strict=True)
+        ]
+        AccountTax._add_tax_details_in_base_lines(invoice_base_lines, self.company_id)
+        AccountTax._round_base_lines_tax_details(invoice_base_lines, self.company_id)
         values = []
-        for line, base_line in zip(lines, base_lines, strict=True):
+        for line, base_line, invoice_base_line in zip(lines, base_lines, invoice_base_lines, strict=True):
             values.append({
                 'sequence': line.sequence,
                 'product_id': line.product_id.id,
@@ -1056,9 +1066,20 @@ class CustomerQuote(models.Model):
                 'price_unit': line.price_unit,
                 'discount': line.discount,
                 'tax_ids': [Command.set(line.tax_ids.ids)],
-                'extra_tax_data': self._get_exact_amounts_tax_data(base_line, line.discount),
+                'extra_tax_data': (
+                    self._get_exact_amounts_tax_data(base_line, line.discount)
+                    if self._tax_amounts(base_line) != self._tax_amounts(invoice_base_line) else False
+                ),
             })
         return values
+
+    @api.model
+    def _tax_amounts(self, base_line):
+        """The rounded untaxed amount and tax amounts of a base line, to compare two of them."""
+        tax_details = base_line['tax_details']
+        return (tax_details['total_excluded_currency'], [
+            (tax_data['tax'].id, tax_data['tax_amount_currency']) for tax_data in tax_details['taxes_data']
+        ])
 
     @api.model
     def _get_exact_amounts_tax_data(self, base_line, discount):

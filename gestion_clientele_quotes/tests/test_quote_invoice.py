@@ -75,6 +75,11 @@ class TestQuoteInvoice(CustomerQuoteCommon):
         self.assertEqual([line.tax_ids for line in lines], [line.tax_ids for line in quote_lines])
         self.assertEqual(lines[0].price_subtotal, 126.56)
         self.assertEqual(lines[0].discount, 9.55, "the % at Odoo's discount precision")
+        # 126.56 / 126.57 (above); 99.99 - 0.01 = 99.98 and 0.01 % gives 99.98 too; 38.87 - 1.11 = 37.76 and
+        # 2.86 % gives 37.758: 37.76; 5 % of 320.00 alike; 5 % of 5.50 takes 0.28 off on the quote (5.22),
+        # where Odoo makes 5.225: 5.23.
+        self.assertEqual([bool(line.extra_tax_data) for line in lines], [True, False, False, False, True],
+                         "only the lines Odoo would compute otherwise carry their amounts")
 
         # Without the amounts the line carries, Odoo would make 9.55 % of 139.93 = 126.57.
         plain = self.env['account.move'].create({
