@@ -1,3 +1,4 @@
+from dateutil.relativedelta import relativedelta
 from freezegun import freeze_time
 from stdnum.fr import siret, tva
 
@@ -138,3 +139,17 @@ class TestDemoData(TransactionCase):
         self.assertIn("adhérents du club", values['comment'])
         descriptions = [command[2]['name'] for command in values['line_ids']]
         self.assertEqual(descriptions, ["Abonnement annuel", "Bonnet de bain"])
+
+    def test_demo_after_acceptance(self):
+        """The demo's accepted quotes opened their subscriptions, and the club's caps are invoiced."""
+        self._load_demo()
+        summer = self.env.ref('gestion_clientele_quotes.quote_aquaclub_summer')
+        self.assertEqual(len(summer.subscription_ids), 8)
+        self.assertEqual(set(summer.subscription_ids.mapped('state')), {'active'})
+        marie = self.env.ref('gestion_clientele_quotes.quote_marie_subscription').subscription_ids
+        self.assertEqual(len(marie), 1)
+        self.assertLessEqual(marie.date_end, fields.Date.today() + relativedelta(days=30),
+                             "ends within the renewal delay")
+        caps = self.env.ref('gestion_clientele_quotes.quote_aquaclub_caps')
+        self.assertEqual(caps.invoice_status, 'invoiced')
+        self.assertEqual(caps.invoice_ids.amount_total, caps.amount_total)
