@@ -1,7 +1,11 @@
+from datetime import timedelta
+
+from freezegun import freeze_time
+
 from odoo.fields import Command
 from odoo.tests import new_test_user, tagged
 
-from .common import CustomerQuoteCommon
+from .common import FROZEN_NOW, TODAY, CustomerQuoteCommon
 
 # Who may do what, one row a model of the add-on, one column a role (see ROLE_GROUPS):
 # r read, w write, c create, u unlink. A model added to the add-on needs its row here.
@@ -28,6 +32,7 @@ OPERATIONS = {'r': 'read', 'w': 'write', 'c': 'create', 'u': 'unlink'}
 
 
 @tagged('post_install', '-at_install')
+@freeze_time(FROZEN_NOW)  # the records below are made on the frozen day, as in the parent class
 class TestQuoteAccessMatrix(CustomerQuoteCommon):
 
     @classmethod
@@ -66,8 +71,8 @@ class TestQuoteAccessMatrix(CustomerQuoteCommon):
                     'product_id': cls.product_subscription.id,
                     'quote_id': quote.id,
                     'company_id': company.id,
-                    'date_start': '2026-01-01',
-                    'date_end': '2026-12-31',
+                    'date_start': TODAY,
+                    'date_end': TODAY + timedelta(days=364),
                 }),
             }
 
