@@ -22,6 +22,21 @@ def _peak_memory_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _memory_status_mb(key):
+    """VmRSS (now) or VmHWM (peak since the last reset) of this process, in MB."""
+    with open('/proc/self/status') as status:
+        for line in status:
+            if line.startswith(key + ':'):
+                return int(line.split()[1]) / 1024
+    raise LookupError(key)
+
+
+def _reset_peak_memory():
+    """Make VmHWM start again from the current resident size (Linux: clear_refs, 5)."""
+    with open('/proc/self/clear_refs', 'w') as clear_refs:
+        clear_refs.write('5')
+
+
 def _create_taxed_items(env, label, count):
     """`count` items at different prices under a 20 % sales tax of their own."""
     tax = env['account.tax'].create({'name': f"VAT 20% ({label})", 'amount': 20, 'type_tax_use': 'sale'})
@@ -101,7 +116,9 @@ def _run_cron(registry, xmlid):
     Odoo's cron runner gives a job about ten seconds, then triggers it again as soon as
     possible when it reported work remaining through `_commit_progress`: do the same.
     """
-    memory_before = _peak_memory_mb()
+    # The growth of the peak resident size during the job, whatever the setup took before it.
+    _reset_peak_memory()
+    memory_before = _memory_status_mb('VmRSS')
     seconds, runs, remaining = 0.0, 0, True
     while remaining:
         with registry.cursor() as cr:
@@ -117,7 +134,7 @@ def _run_cron(registry, xmlid):
             env = api.Environment(cr, SUPERUSER_ID, {})
             progress = env['ir.cron.progress'].search([('cron_id', '=', cron_id)], order='id desc', limit=1)
             remaining = progress.remaining
-    return seconds, runs, _peak_memory_mb() - memory_before
+    return seconds, runs, _memory_status_mb('VmHWM') - memory_before
 
 
 def bench_scheduled_actions(registry, count):
@@ -158,6 +175,63 @@ def bench_scheduled_actions(registry, count):
         'report_seconds': report_seconds,
         'peak_memory_mb': _peak_memory_mb(),
     }
+
+
+def _insert_ending_subscriptions(registry, count):
+    """`count` active subscriptions, held two by two by `count` / 2 customers, ending between
+    today and the next 30 days (the default renewal delay), none renewed yet.
+
+    The customers are made by the ORM; the subscriptions are inserted with SQL, as the quotes of
+    the scheduled actions are: opening 100,000 of them through accepted quotes would take longer
+    than the renewal measured on them.
+    """
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {'tracking_disable': True})
+        customer_ids = []
+        for start in range(0, count // 2, 5000):
+            customer_ids += env['res.partner'].create([
+                {'name': f"Renewal customer {index}"} for index in range(start, min(start + 5000, count // 2))
+            ]).ids
+            env.invalidate_all()
+        products = _create_taxed_items(env, "Renewal", 2)
+        for product in products:
+            product.write({'quote_item_kind': 'subscription', 'subscription_duration': 1,
+                           'subscription_duration_unit': 'year'})
+        today = date.today()
+        cr.execute(SQL(
+            """
+            INSERT INTO customer_subscription (
+                name, company_id, partner_id, customer_id, product_id, date_start, date_end, state,
+                currency_id, price, create_uid, write_uid, create_date, write_date)
+            SELECT 'Renewal subscription ' || n, %(company)s, customer.id, customer.id,
+                   (%(products)s::int[])[1 + n %% 2],
+                   %(today)s::date + (n %% 30) - 365, %(today)s::date + (n %% 30), 'active',
+                   %(currency)s, 100, 1, 1, now() at time zone 'UTC', now() at time zone 'UTC'
+              FROM generate_series(0, %(count)s - 1) n
+              JOIN LATERAL (SELECT (%(customers)s::int[])[1 + n %% %(customers_count)s] AS id) customer ON TRUE
+            """,
+            company=env.company.id,
+            currency=env.company.currency_id.id,
+            products=products.ids,
+            customers=customer_ids,
+            customers_count=len(customer_ids),
+            today=today,
+            count=count,
+        ))
+        cr.execute("ANALYZE customer_subscription")
+
+
+def bench_renewal(registry, count):
+    """The daily renewal action over `count` subscriptions ending within the renewal delay."""
+    _insert_ending_subscriptions(registry, count)
+    seconds, runs, memory = _run_cron(
+        registry, 'gestion_clientele_quotes.ir_cron_create_customer_subscription_renewals')
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        renewed = env['customer.subscription'].search_count([('renewal_quote_id', '!=', False)])
+        cr.execute("SELECT count(DISTINCT renewal_quote_id) FROM customer_subscription")
+        quotes = cr.fetchone()[0]
+    return {'seconds': seconds, 'runs': runs, 'memory_mb': memory, 'renewed': renewed, 'quotes': quotes}
 
 
 def _median_run(registry, measure, runs):
@@ -356,11 +430,16 @@ def bench_pdf(registry, base_url, counts=(1, 50, 200), order_count=50, runs=3, l
     return results
 
 
+CASES = ('create', 'invoice', 'tab', 'transfer', 'pdf', 'scheduled', 'renewal')
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument('--config', required=True)
     parser.add_argument('--database', required=True)
+    parser.add_argument('--cases', default=','.join(CASES), help=f"comma-separated, among {', '.join(CASES)}")
     parser.add_argument('--scheduled-quotes', type=int, default=100000)
+    parser.add_argument('--renewal-subscriptions', type=int, default=100000)
     parser.add_argument('--transfer-customers', type=int, default=500)
     parser.add_argument('--create-quotes', type=int, default=200)
     parser.add_argument('--invoice-quotes', type=int, default=200, help="compared with as many sale orders")
@@ -369,55 +448,71 @@ def main():
     parser.add_argument('--pdf-quotes', type=int, default=50, help="compared with as many sale orders")
     parser.add_argument('--pdf-large', type=int, default=200, help="a large selection, compared with --pdf-quotes")
     args = parser.parse_args()
+    cases = set(args.cases.split(','))
+    if unknown := cases.difference(CASES):
+        parser.error(f"unknown case(s): {', '.join(sorted(unknown))}")
 
     config.parse_config(['-c', args.config, '-d', args.database, '--log-level=warn'])
     load_server_wide_modules()
     registry = Registry(args.database)
 
-    create = bench_create(registry, args.create_quotes, args.runs)
-    invoice = bench_invoice(registry, args.invoice_quotes, args.runs)
-    tab = bench_commercial_tab(registry, args.runs)
-    transfer = bench_transfer(registry, args.transfer_customers)
-    pdf = bench_pdf(registry, args.base_url, counts=(1, args.pdf_quotes, args.pdf_large), order_count=args.pdf_quotes)
-    scheduled = bench_scheduled_actions(registry, args.scheduled_quotes)
-    assert scheduled['activities'] == args.scheduled_quotes, scheduled
-    assert scheduled['expired'] == args.scheduled_quotes, scheduled
+    print(f"{'case':<44} {'seconds':>8} {'ms/quote':>9} {'queries/quote':>14} {'peak MB':>8}", flush=True)
+    for case, bench, count in (('create', bench_create, args.create_quotes),
+                               ('invoice', bench_invoice, args.invoice_quotes)):
+        if case not in cases:
+            continue
+        figures = bench(registry, count, args.runs)
+        for model, prefix in (('customer.quote', 'quote'), ('sale.order', 'order')):
+            print(f"{f'{case} {count} x 10 lines, {model}':<44} {'':>8} "
+                  f"{figures[prefix + '_ms']:>9.1f} {figures[prefix + '_queries']:>14.2f}")
+        target = " (target at most 0.5)" if case == 'invoice' else ""
+        print(f"{case} ratio customer.quote/sale.order = {figures['ratio']:.2f}{target}", flush=True)
+    if 'tab' in cases:
+        for count, figures in bench_commercial_tab(registry, args.runs).items():
+            print(f"{f'Commercial tab, {count} quotes (ms, queries)':<44} {figures['ms'] / 1000:>8.3f} {'':>9} "
+                  f"{figures['queries']:>14}", flush=True)
+    if 'transfer' in cases:
+        transfer = bench_transfer(registry, args.transfer_customers)
+        print(f"{transfer['case']:<44} {transfer['seconds']:>8.2f} {transfer['ms_per_quote']:>9.1f} "
+              f"{transfer['queries_per_quote']:>14.2f}", flush=True)
+    if 'pdf' in cases:
+        pdf = bench_pdf(
+            registry, args.base_url, counts=(1, args.pdf_quotes, args.pdf_large), order_count=args.pdf_quotes)
+        for what, figures in pdf.items():
+            label = f"PDF of {what}, {figures['pages']} pages"
+            print(f"{label:<44} {figures['seconds']:>8.2f} {figures['seconds'] * 1000 / figures['count']:>9.0f}")
+        quotes_pdf = pdf[f'{args.pdf_quotes} quote(s)']['seconds']
+        print(f"PDF ratio {args.pdf_quotes} quotes/{args.pdf_quotes} sale.order = "
+              f"{quotes_pdf / pdf[f'{args.pdf_quotes} sale.order']['seconds']:.2f} (target at most 1.2)")
+        print(f"PDF ratio {args.pdf_large} quotes/{args.pdf_quotes} quotes = "
+              f"{pdf[f'{args.pdf_large} quote(s)']['seconds'] / quotes_pdf:.2f} "
+              f"(target at most {1.1 * args.pdf_large / args.pdf_quotes:.1f}: close to linear)")
+        print(f"PDF of 1 quote = {pdf['1 quote(s)']['seconds']:.2f} s (target at most 0.5 s)", flush=True)
+    if 'scheduled' in cases:
+        scheduled = bench_scheduled_actions(registry, args.scheduled_quotes)
+        assert scheduled['activities'] == args.scheduled_quotes, scheduled
+        assert scheduled['expired'] == args.scheduled_quotes, scheduled
+        count = args.scheduled_quotes
+        for action in ('followup', 'expiry'):
+            runs = scheduled[action + '_runs']
+            label = f"{action.replace('followup', 'follow-up')} action, {count} quotes, {runs} runs"
+            action_seconds = scheduled[action + '_seconds']
+            print(f"{label:<44} {action_seconds:>8.2f} {action_seconds * 1000 / count:>9.2f} {'':>14} "
+                  f"+{scheduled[action + '_memory_mb']:>7.0f}")
+        for groupby, report_seconds in scheduled['report_seconds'].items():
+            print(f"{f'follow-up statistics by {groupby}, {count} quotes':<44} {report_seconds:>8.3f}", flush=True)
+    if 'renewal' in cases:
+        count = args.renewal_subscriptions
+        renewal = bench_renewal(registry, count)
+        assert renewal['renewed'] == count, renewal
+        assert renewal['quotes'] == count // 2, renewal
+        label = f"renewal action, {count} subscriptions, {renewal['runs']} runs"
+        print(f"{label:<44} {renewal['seconds']:>8.2f} {renewal['seconds'] * 1000 / renewal['quotes']:>9.2f} "
+              f"{'':>14} +{renewal['memory_mb']:>7.0f}")
+        print(f"renewal: {renewal['quotes']} quotes for {count} subscriptions in {renewal['seconds']:.1f} s "
+              f"(target at most {60 * count / 100000:.0f} s), memory +{renewal['memory_mb']:.0f} MB", flush=True)
+    print(f"peak memory of the run: {_peak_memory_mb():.0f} MB")
 
-    print(f"{'case':<44} {'seconds':>8} {'ms/quote':>9} {'queries/quote':>14} {'peak MB':>8}")
-    print(f"{f'create {args.create_quotes} x 10 lines, customer.quote':<44} {'':>8} "
-          f"{create['quote_ms']:>9.1f} {create['quote_queries']:>14.2f}")
-    print(f"{f'create {args.create_quotes} x 10 lines, sale.order':<44} {'':>8} "
-          f"{create['order_ms']:>9.1f} {create['order_queries']:>14.2f}")
-    print(f"{f'invoice {args.invoice_quotes} x 10 lines, customer.quote':<44} {'':>8} "
-          f"{invoice['quote_ms']:>9.1f} {invoice['quote_queries']:>14.2f}")
-    print(f"{f'invoice {args.invoice_quotes} x 10 lines, sale.order':<44} {'':>8} "
-          f"{invoice['order_ms']:>9.1f} {invoice['order_queries']:>14.2f}")
-    for count, figures in tab.items():
-        print(f"{f'Commercial tab, {count} quotes (ms, queries)':<44} {figures['ms'] / 1000:>8.3f} {'':>9} "
-              f"{figures['queries']:>14}")
-    print(f"{transfer['case']:<44} {transfer['seconds']:>8.2f} {transfer['ms_per_quote']:>9.1f} "
-          f"{transfer['queries_per_quote']:>14.2f}")
-    count = args.scheduled_quotes
-    for action in ('followup', 'expiry'):
-        label = f"{action.replace('followup', 'follow-up')} action, {count} quotes, {scheduled[action + '_runs']} runs"
-        action_seconds = scheduled[action + '_seconds']
-        print(f"{label:<44} {action_seconds:>8.2f} {action_seconds * 1000 / count:>9.2f} {'':>14} "
-              f"+{scheduled[action + '_memory_mb']:>7.0f}")
-    for groupby, report_seconds in scheduled['report_seconds'].items():
-        print(f"{f'follow-up statistics by {groupby}, {count} quotes':<44} {report_seconds:>8.3f}")
-    for what, figures in pdf.items():
-        label = f"PDF of {what}, {figures['pages']} pages"
-        print(f"{label:<44} {figures['seconds']:>8.2f} {figures['seconds'] * 1000 / figures['count']:>9.0f}")
-    quotes_pdf = pdf[f'{args.pdf_quotes} quote(s)']['seconds']
-    print(f"PDF ratio {args.pdf_quotes} quotes/{args.pdf_quotes} sale.order = "
-          f"{quotes_pdf / pdf[f'{args.pdf_quotes} sale.order']['seconds']:.2f} (target at most 1.2)")
-    print(f"PDF ratio {args.pdf_large} quotes/{args.pdf_quotes} quotes = "
-          f"{pdf[f'{args.pdf_large} quote(s)']['seconds'] / quotes_pdf:.2f} "
-          f"(target at most {1.1 * args.pdf_large / args.pdf_quotes:.1f}: close to linear)")
-    print(f"PDF of 1 quote = {pdf['1 quote(s)']['seconds']:.2f} s (target at most 0.5 s)")
-    print(f"peak memory of the run: {scheduled['peak_memory_mb']:.0f} MB")
-    print(f"invoice ratio customer.quote/sale.order = {invoice['ratio']:.2f} (target at most 0.5)")
-    print(f"create ratio customer.quote/sale.order = {create['ratio']:.2f}")
 
 if __name__ == '__main__':
     main()

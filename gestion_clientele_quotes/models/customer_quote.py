@@ -942,6 +942,177 @@ class CustomerQuote(models.Model):
             for quote in quotes:
                 quote._set_amounts(base_lines_by_quote[quote])
 
+    @api.model
+    def _create_alike(self, vals_list, varying_line_fields=()):
+        """Create quotes as create() does, for values of which many share one content: the same
+        company, dates, salesperson, template and lines, for customers with the same language,
+        fiscal position and payment terms (renewal quotes, by the thousand a night). The ORM
+        creates one quote per distinct content; the others are copied from it in SQL, differing
+        only by their customer, their number and, on the lines, `varying_line_fields`.
+
+        Each values dict gives its lines as `Command.create` commands. The copies are exactly what
+        create() makes (see the tests comparing both); where a stored field could differ between
+        customers of one content, or another model's stored field depends on quotes, this falls
+        back to create() for all.
+        """
+        if not self._can_create_alike(varying_line_fields):
+            return self.create(vals_list)
+        contents = defaultdict(list)
+        partner_values = {}
+        # Browsed together, the customers' fields are read for all of them at once.
+        partners = self.env['res.partner'].browse([vals['partner_id'] for vals in vals_list])
+        for index, (vals, partner) in enumerate(zip(vals_list, partners, strict=True)):
+            key = (vals['company_id'], partner)
+            if key not in partner_values:
+                partner_values[key] = self._get_alike_partner_values(
+                    partner, self.env['res.company'].browse(vals['company_id']))
+            contents[self._get_alike_content_key(vals, partner_values[key], varying_line_fields)].append(index)
+        originals_indexes = [indexes[0] for indexes in contents.values()]
+        originals = self.create([vals_list[index] for index in originals_indexes])
+        copies = [
+            (original, index)
+            for original, indexes in zip(originals, contents.values(), strict=True)
+            for index in indexes[1:]
+        ]
+        quote_by_index = dict(zip(originals_indexes, originals.ids, strict=True))
+        if copies:
+            quote_by_index.update(self._copy_alike(copies, vals_list, varying_line_fields))
+            self.env.invalidate_all()
+        return self.browse([quote_by_index[index] for index in range(len(vals_list))])
+
+    @api.model
+    def _get_alike_partner_values(self, partner, company):
+        """What a quote of `company` takes from its customer `partner`: quotes of one content are
+        alike only for customers with the same."""
+        return (
+            partner.lang or self.env.lang,
+            self.env['account.fiscal.position'].with_company(company)._get_fiscal_position(partner).id,
+            partner.with_company(company).property_payment_term_id.id,
+        )
+
+    @api.model
+    def _get_alike_content_key(self, vals, partner_values, varying_line_fields):
+        def freeze(values, ignored):
+            return tuple(sorted((fname, repr(value)) for fname, value in values.items() if fname not in ignored))
+        lines = tuple(
+            freeze(command[2], varying_line_fields) for command in vals.get('line_ids', ())
+        )
+        return freeze(vals, ('partner_id', 'line_ids')), partner_values, lines
+
+    # The quote's stored fields computed from its customer, which _get_alike_partner_values covers.
+    _ALIKE_PARTNER_FIELDS = ('fiscal_position_id', 'payment_term_id')
+
+    @api.model
+    def _can_create_alike(self, varying_line_fields):
+        """Whether copying a quote for another customer gives what create() would: no stored field
+        of the quote depends on its customer other than those _get_alike_partner_values covers,
+        none of the lines depends on the varying fields, and no stored field of another model
+        depends on quotes or their lines (SQL copies would not recompute it)."""
+        Line = self.env['customer.quote.line']
+        field_depends = self.pool.field_depends
+        for field in self._fields.values():
+            if field.store and field.compute and field.name not in self._ALIKE_PARTNER_FIELDS and any(
+                    dependency.split('.')[0] == 'partner_id' for dependency in field_depends[field]):
+                return False
+        for field in Line._fields.values():
+            if field.store and field.compute and any(
+                    dependency.split('.')[0] in varying_line_fields for dependency in field_depends[field]):
+                return False
+        for model in (self, Line):
+            for field in model._fields.values():
+                if any(dependent.store and dependent.model_name not in (self._name, Line._name)
+                       for dependent in self.pool.get_dependent_fields(field)):
+                    return False
+        return True
+
+    @api.model
+    def _copy_alike(self, copies, vals_list, varying_line_fields):
+        """Insert a copy of quote `original` for each (original, index) of `copies`, for the customer of
+        `vals_list[index]` and with its lines' `varying_line_fields`; return {index: new quote id}."""
+        self.env.flush_all()
+        Line = self.env['customer.quote.line']
+        quote_ids = self._draw_ids(self, len(copies))
+        names = {}
+        by_numbering = defaultdict(list)
+        for position, (original, _index) in enumerate(copies):
+            by_numbering[original.company_id, original.date].append(position)
+        for (company, quote_date), positions in by_numbering.items():
+            names.update(zip(positions, self._next_numbers(company, quote_date, len(positions)), strict=True))
+        self._insert_copies(self, [
+            (original.id, {'id': quote_ids[position], 'partner_id': vals_list[index]['partner_id'],
+                           'name': names[position], 'access_token': None})
+            for position, (original, index) in enumerate(copies)
+        ])
+        original_lines = {original: original.line_ids.sorted('id') for original, _index in copies}
+        line_copies = []
+        for position, (original, index) in enumerate(copies):
+            commands = vals_list[index].get('line_ids', ())
+            for original_line, command in zip(original_lines[original], commands, strict=True):
+                line_copies.append((original_line.id, {
+                    'quote_id': quote_ids[position],
+                    **{fname: Line._fields[fname].convert_to_column(command[2].get(fname), Line)
+                       for fname in varying_line_fields},
+                }))
+        line_ids = self._draw_ids(Line, len(line_copies))
+        for (_original_line_id, values), line_id in zip(line_copies, line_ids, strict=True):
+            values['id'] = line_id
+        self._insert_copies(Line, line_copies)
+        return {index: quote_ids[position] for position, (_original, index) in enumerate(copies)}
+
+    @api.model
+    def _draw_ids(self, model, count):
+        """`count` new ids of `model`, from its table's sequence as INSERT would draw them."""
+        self.env.cr.execute(SQL(
+            "SELECT nextval(%s) FROM generate_series(1, %s)", f'{model._table}_id_seq', count))
+        return sorted(row[0] for row in self.env.cr.fetchall())
+
+    @api.model
+    def _insert_copies(self, model, copies):
+        """INSERT copies of `model`'s records: `copies` is [(source id, {column: value})], the other
+        columns and the many2many links copied from the source."""
+        if not copies:
+            return
+        overridden = list(copies[0][1])
+        columns = [
+            fname for fname, field in model._fields.items()
+            if field.store and field.column_type and fname not in overridden
+        ]
+        values_columns = [
+            SQL("(%s::%s[])", [values[fname] for _source, values in copies], SQL(model._fields[fname].column_type[1]))
+            for fname in overridden
+        ]
+        self.env.cr.execute(SQL(
+            """
+            INSERT INTO %(table)s (%(overridden)s, %(columns)s)
+            SELECT %(new_values)s, %(source_columns)s
+              FROM unnest(%(sources)s::int4[], %(values_columns)s) AS new(%(new_names)s)
+              JOIN %(table)s source ON source.id = new.source_id
+            """,
+            table=SQL.identifier(model._table),
+            overridden=SQL(", ").join(SQL.identifier(fname) for fname in overridden),
+            columns=SQL(", ").join(SQL.identifier(fname) for fname in columns),
+            new_values=SQL(", ").join(SQL.identifier('new', fname) for fname in overridden),
+            source_columns=SQL(", ").join(SQL.identifier('source', fname) for fname in columns),
+            sources=[source for source, _values in copies],
+            values_columns=SQL(", ").join(values_columns),
+            new_names=SQL(", ").join(SQL.identifier(name) for name in ['source_id', *overridden]),
+        ))
+        for field in model._fields.values():
+            if field.type == 'many2many' and field.store:
+                self.env.cr.execute(SQL(
+                    """
+                    INSERT INTO %(relation)s (%(column1)s, %(column2)s)
+                    SELECT new.id, rel.%(column2)s
+                      FROM unnest(%(sources)s::int4[], %(ids)s::int4[]) AS new(source_id, id)
+                      JOIN %(relation)s rel ON rel.%(column1)s = new.source_id
+                    """,
+                    relation=SQL.identifier(field.relation),
+                    column1=SQL.identifier(field.column1),
+                    column2=SQL.identifier(field.column2),
+                    sources=[source for source, _values in copies],
+                    ids=[values['id'] for _source, values in copies],
+                ))
+
     def _get_report_base_filename(self):
         self.ensure_one()
         return _("Quote - %(number)s", number=self.name)

@@ -4,6 +4,7 @@ from datetime import timedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Command, Domain
+from odoo.tools import SQL, split_every
 
 _logger = logging.getLogger(__name__)
 
@@ -11,6 +12,9 @@ _logger = logging.getLogger(__name__)
 ORIGIN_FIELDS = {
     'quote_id', 'quote_line_id', 'previous_subscription_id', 'renewal_quote_id', 'customer_id', 'company_id',
 }
+
+# What differs between the lines of renewal quotes alike: the subscription each one renews.
+RENEWAL_LINE_FIELDS = ('renewed_subscription_id', 'subscription_start_date', 'beneficiary_id')
 
 SUBSCRIPTION_STATES = [
     ('upcoming', "Upcoming"),
@@ -251,16 +255,13 @@ class CustomerSubscription(models.Model):
         today = fields.Date.context_today(self)
         domain = self._get_renewal_domain(today)
         IrCron = self.env['ir.cron']
-        failed_customer_ids = []
-        IrCron._commit_progress(remaining=len(self._read_group(domain, groupby=['customer_id'])))
-        while groups := self._read_group(
-            domain & Domain('customer_id', 'not in', failed_customer_ids),
-            groupby=['customer_id'], order='customer_id', limit=batch_size,
-        ):
-            customers = self.env['res.partner'].union(*(customer for customer, in groups))
-            done = self.search(domain & Domain('customer_id', 'in', customers.ids))._run_renewal_batch()
-            failed_customer_ids += (customers - done.customer_id).ids
-            if not IrCron._commit_progress(len(customers)):
+        # The customers to renew are listed once; each batch then reads only its own subscriptions.
+        customer_ids = [
+            customer.id for customer, in self._read_group(domain, groupby=['customer_id'], order='customer_id')]
+        IrCron._commit_progress(remaining=len(customer_ids))
+        for batch_customer_ids in split_every(batch_size, customer_ids, list):
+            self.search(domain & Domain('customer_id', 'in', batch_customer_ids))._run_renewal_batch()
+            if not IrCron._commit_progress(len(batch_customer_ids)):
                 break
             self.env.invalidate_all()
 
@@ -291,10 +292,41 @@ class CustomerSubscription(models.Model):
             subscriptions._prepare_renewal_quote_values(customer, company, today)
             for (company, customer), subscriptions in groups
         ]
-        quotes = self.env['customer.quote'].with_context(tracking_disable=True).create(vals_list)
-        for quote, (_key, subscriptions) in zip(quotes, groups, strict=True):
-            subscriptions.renewal_quote_id = quote
+        # Customers renewing the same items get quotes alike: copied rather than each made anew.
+        quotes = self.env['customer.quote'].with_context(tracking_disable=True)._create_alike(
+            vals_list, varying_line_fields=RENEWAL_LINE_FIELDS)
+        self._link_renewal_quotes([
+            (subscriptions, quote) for quote, (_key, subscriptions) in zip(quotes, groups, strict=True)
+        ])
         return quotes
+
+    def _link_renewal_quotes(self, links):
+        """Set the renewal quote of the subscriptions of each (subscriptions, quote) of `links`:
+        one UPDATE for all of them, the ORM's write being one query and its checks per quote.
+        The field is read-only for users and not tracked; should a stored field come to depend on
+        it, the ORM writes it instead, so that the field is recomputed."""
+        if any(field.store for field in self.pool.get_dependent_fields(self._fields['renewal_quote_id'])):
+            for subscriptions, quote in links:
+                subscriptions.renewal_quote_id = quote
+            return
+        self.env.flush_all()
+        subscription_ids, quote_ids = [], []
+        for subscriptions, quote in links:
+            subscription_ids += subscriptions.ids
+            quote_ids += [quote.id] * len(subscriptions)
+        self.env.cr.execute(SQL(
+            """
+            UPDATE customer_subscription subscription
+               SET renewal_quote_id = link.quote_id, write_uid = %(uid)s, write_date = %(now)s
+              FROM unnest(%(subscription_ids)s::int4[], %(quote_ids)s::int4[]) AS link(subscription_id, quote_id)
+             WHERE subscription.id = link.subscription_id
+            """,
+            uid=self.env.uid,
+            now=self.env.cr.now(),
+            subscription_ids=subscription_ids,
+            quote_ids=quote_ids,
+        ))
+        self.browse(subscription_ids).invalidate_recordset(['renewal_quote_id', 'write_uid', 'write_date'])
 
     def _prepare_renewal_quote_values(self, customer, company, quote_date):
         """A draft quote for `customer` renewing these subscriptions of `company`: the lines of the

@@ -1,4 +1,4 @@
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from datetime import date, timedelta
 from unittest.mock import patch
 
@@ -12,6 +12,7 @@ from odoo.tests import Form, tagged, users, warmup
 from odoo.tools import mute_logger
 from odoo.tools.safe_eval import safe_eval
 
+from ..models.customer_subscription import RENEWAL_LINE_FIELDS
 from .common import TODAY, CustomerQuoteCommon
 
 ONE_YEAR_LATER = date(2027, 6, 14)
@@ -514,6 +515,127 @@ class TestSubscriptionRenewal(SubscriptionCommon):
 
 
 @tagged('post_install', '-at_install')
+class TestRenewalQuotesAlike(SubscriptionCommon):
+    """Renewal quotes of customers renewing the same items are copied in SQL from one made by the
+    ORM (customer.quote._create_alike): they must be exactly what the ORM makes for each."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._load_french()
+        template = cls.env['customer.quote.template'].create({
+            'name': "Monthly renewal",
+            'line_ids': [
+                Command.create({'product_id': cls.product_month.id, 'price_unit': 33.0, 'discount': 10.0}),
+                Command.create({'product_id': cls.product_cap.id, 'quantity': 2}),
+            ],
+        })
+        cls.product_month.subscription_renewal_template_id = template
+        fiscal_position = cls.env['account.fiscal.position'].create({'name': "Association"})
+        cls.vat_0.write({
+            'fiscal_position_ids': [Command.link(fiscal_position.id)],
+            'original_tax_ids': [Command.link(cls.vat_20.id)],
+        })
+        payment_term = cls.env.ref('account.account_payment_term_30days')
+        customers = cls.env['res.partner'].create([
+            {'name': f"Customer {index}", 'lang': lang}
+            for index, lang in enumerate(['fr_FR', 'fr_FR', 'fr_FR', 'en_US', 'fr_FR', 'fr_FR', 'fr_FR'])
+        ])
+        customers[4].property_account_position_id = fiscal_position
+        customers[5].property_payment_term_id = payment_term
+        cls.families = cls.env['res.partner'].create([
+            {'name': f"Child of {customer.name}", 'parent_id': customer.id} for customer in customers[:2]
+        ])
+        cls.subscriptions = cls.env['customer.subscription']
+        for index, customer in enumerate(customers):
+            # Every customer renews an annual pass and a monthly pass ending on other days.
+            cls.subscriptions |= cls._create_subscriptions(1, date(2026, 7, 1 + index), partner=customer)
+            cls.subscriptions |= cls._create_subscriptions(
+                1, date(2026, 7, 10), partner=customer, product=cls.product_month)
+        for child in cls.families:
+            # A child's pass, renewed on the parent's quote (the parent pays).
+            cls.subscriptions |= cls._create_subscriptions(
+                1, date(2026, 7, 20), partner=child, customer_id=child.parent_id.id)
+        cls.customers = customers
+
+    def _renew_and_read(self, *, copies):
+        """Renew all the subscriptions, then read back what each renewal quote holds; everything
+        is rolled back after."""
+        Quote = self.registry['customer.quote']
+        with closing(self.env.cr.savepoint()), self._count_calls('customer.quote', 'create') as created, \
+                patch.object(Quote, '_can_create_alike', lambda self, *args: copies):
+            self.subscriptions._create_renewal_quotes()
+            self.env.flush_all()
+            self.env.invalidate_all()
+            result = [self._read_quote(subscription.renewal_quote_id) for subscription in self.subscriptions]
+        self.env.invalidate_all()
+        return result, sum(created)
+
+    def _read_quote(self, quote):
+        def stored(model, ignored):
+            return [
+                fname for fname, field in model._fields.items()
+                if field.store and (field.column_type or field.type == 'many2many') and fname not in ignored
+            ]
+        quote_fields = stored(quote, ('id', 'name'))
+        line_fields = stored(quote.line_ids, ('id', 'quote_id'))
+        return {
+            **{key: value for key, value in quote.read(quote_fields, load=None)[0].items()
+               if key not in ('id', 'display_name')},
+            'number_prefix': quote.name.rsplit('/', 1)[0],
+            'lines': [{key: value for key, value in line.items() if key not in ('id', 'display_name')}
+                      for line in quote.line_ids.sorted('sequence').read(line_fields, load=None)],
+            'followers': quote.message_partner_ids.ids,
+            'messages': quote.message_ids.mapped('body'),
+            'activities': quote.activity_ids.mapped('summary'),
+        }
+
+    def test_copies_are_what_the_orm_makes(self):
+        self.maxDiff = None
+        by_orm, orm_creates = self._renew_and_read(copies=False)
+        copied, copy_creates = self._renew_and_read(copies=True)
+        self.assertEqual(orm_creates, len(self.customers), "the ORM makes every quote")
+        # Alike: customers 0 and 1 (each with a child), 2 and 6; the English customer, the one with
+        # a fiscal position and the one with payment terms each have their own content.
+        self.assertEqual(copy_creates, 5, "one quote made by the ORM per distinct content, the others copied")
+        self.assertEqual(len(copied), len(by_orm))
+        for subscription, orm_values, copied_values in zip(self.subscriptions, by_orm, copied, strict=True):
+            with self.subTest(subscription=subscription.name):
+                self.assertEqual(copied_values, orm_values)
+
+    def test_copies_have_their_own_customer_number_and_renewed_subscriptions(self):
+        self.subscriptions._create_renewal_quotes()
+        quotes = self.subscriptions.renewal_quote_id
+        self.assertEqual(len(quotes), len(self.customers))
+        self.assertEqual(quotes.partner_id, self.customers)
+        self.assertEqual(len(set(quotes.mapped('name'))), len(quotes), "each quote has its own number")
+        for subscription in self.subscriptions:
+            line = subscription.renewal_quote_id.line_ids.filtered(
+                lambda line, subscription=subscription: line.renewed_subscription_id == subscription)
+            self.assertEqual(len(line), 1)
+            self.assertEqual(line.subscription_start_date, subscription.date_end + timedelta(days=1))
+            self.assertEqual(line.beneficiary_id, subscription.partner_id if subscription.partner_id.parent_id
+                             else self.env['res.partner'])
+        french = quotes.filtered(lambda quote: quote.partner_id == self.customers[0])
+        self.assertEqual(french.line_ids.tax_ids, self.vat_20)
+        self.assertEqual(french.amount_untaxed, 320.0 + 320.0 + 29.70 + 9.80)
+        # Copied quotes are quotes like the others: their customers see them, they can be sent.
+        self.assertIn(french, self.customers[0].customer_quote_ids)
+        self.assertEqual(self.env['customer.quote'].search([('id', 'in', quotes.ids)]), quotes)
+
+    def test_falls_back_to_create_when_a_stored_field_follows_the_customer(self):
+        Quote = self.env['customer.quote']
+        self.assertTrue(Quote._can_create_alike(RENEWAL_LINE_FIELDS))
+        field = Quote._fields['partner_address']
+        with patch.object(field, 'store', True):
+            self.assertFalse(Quote._can_create_alike(RENEWAL_LINE_FIELDS))
+        line_field = self.env['customer.quote.line']._fields['price_subtotal']
+        depends = self.registry.field_depends[line_field]
+        with patch.dict(self.registry.field_depends, {line_field: (*depends, 'beneficiary_id')}):
+            self.assertFalse(Quote._can_create_alike(RENEWAL_LINE_FIELDS))
+
+
+@tagged('post_install', '-at_install')
 class TestSubscriptionAccess(SubscriptionCommon):
 
     def test_own_documents_see_the_subscriptions_of_their_quotes(self):
@@ -580,4 +702,4 @@ class TestSubscriptionQueryCounts(SubscriptionCommon):
 
 
 QUERIES_ACCEPT_10_SUBSCRIPTION_LINES = 9
-QUERIES_RENEWAL_BATCH = 26
+QUERIES_RENEWAL_BATCH = 34
