@@ -15,7 +15,7 @@ Customer quotes ("devis") managed from the customer record
 """,
     'author': "Gestion clientèle",
     'license': 'LGPL-3',
-    'depends': ['account'],
+    'depends': ['account', 'portal'],
     'data': [
         'security/res_groups.xml',
         'security/ir.model.access.csv',
@@ -42,6 +42,7 @@ Customer quotes ("devis") managed from the customer record
 
         'views/customer_quote_menus.xml',
         'views/customer_subscription_views.xml',
+        'views/customer_quote_portal_templates.xml',
     ],
     'demo': [
         'demo/customer_quote_demo.xml',

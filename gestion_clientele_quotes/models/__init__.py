@@ -6,6 +6,7 @@ from . import (
     customer_quote_template_line,
     customer_subscription,
     ir_actions_report,
+    ir_http,
     product_template,
     res_company,
     res_config_settings,

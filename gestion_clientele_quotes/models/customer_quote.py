@@ -1,3 +1,5 @@
+import base64
+import binascii
 import logging
 from collections import defaultdict
 from contextlib import contextmanager
@@ -133,6 +135,14 @@ class CustomerQuote(models.Model):
     answer_date = fields.Date(
         string="Answer Date", readonly=True, copy=False,
         help="Day on which the quote was accepted or refused.")
+
+    # Online answer: the customer accepts by signing the quote's page (portal), or refuses it.
+    signature = fields.Image(
+        string="Signature",
+        copy=False, attachment=True, max_width=1024, max_height=1024,
+        help="The customer's signature, drawn or typed when accepting the quote online.")
+    signed_by = fields.Char(string="Signed By", copy=False)
+    signed_on = fields.Datetime(string="Signed On", copy=False)
 
     template_id = fields.Many2one(
         comodel_name='customer.quote.template',
@@ -1284,6 +1294,158 @@ class CustomerQuote(models.Model):
         if self.env.context.get('mark_quote_as_sent'):
             self.filtered(lambda quote: quote.state == 'draft').write({'state': 'sent'})
         return super().message_post(**kwargs)
+
+    def _notify_get_recipients_groups(self, message, model_description, msg_vals=False):
+        # The customer's button in the quote's emails opens its page, with its access token.
+        groups = super()._notify_get_recipients_groups(message, model_description, msg_vals=msg_vals)
+        if not self:
+            return groups
+        self.ensure_one()
+        for _name, _check, group_data in groups:
+            if _name == 'portal_customer':
+                group_data.setdefault('button_access', {})['title'] = _("View Quote")
+        return groups
+
+    # ------------------------------------------------------------
+    # PORTAL
+    # ------------------------------------------------------------
+
+    def _compute_access_url(self):
+        super()._compute_access_url()
+        for quote in self:
+            quote.access_url = f'/my/customer_quotes/{quote.id}'
+
+    def action_preview(self):
+        """Open the quote's page as its customer sees it."""
+        self.ensure_one()
+        return {
+            'type': 'ir.actions.act_url',
+            'target': 'self',
+            'url': self.get_portal_url(),
+        }
+
+    def _get_portal_return_action(self):
+        """The back-end action that "Back to edit mode" on the quote's page opens."""
+        self.ensure_one()
+        return self.env.ref('gestion_clientele_quotes.customer_quote_action')
+
+    def _is_offer_expired(self):
+        """Whether the offer has ended: expired, or its end date passed before tonight's expiry."""
+        self.ensure_one()
+        return self.state == 'expired' or (
+            self.state in OPEN_STATES and self.validity_date
+            and self.validity_date < fields.Date.context_today(self))
+
+    def _get_portal_answer_error(self, answer):
+        """Why the customer cannot `answer` ('accept' or 'refuse') the quote online now, or False."""
+        self.ensure_one()
+        if self.state == 'accepted':
+            return _("This quote has already been accepted.")
+        if self.state == 'refused':
+            return _("This quote has already been refused.")
+        if self.state == 'cancelled':
+            return _("This quote has been cancelled.")
+        if self._is_offer_expired():
+            return _("This offer expired on %(date)s.", date=format_date(self.env, self.validity_date))
+        if self.state != 'sent':
+            return _("This quote has not been sent yet: it cannot be answered online.")
+        if answer == 'accept' and not self.company_id.quote_portal_signature:
+            return _("This quote is accepted on paper: print it, sign it and send it back to us.")
+        return False
+
+    def _get_portal_alerts(self, message=None):
+        """[(key, Bootstrap colour, sentence)] of the banners above the quote on its page: the
+        answer just given (`message`, from the page's URL), then where the quote stands."""
+        self.ensure_one()
+        alerts = []
+        if message == 'accepted' and self.state == 'accepted':
+            alerts.append(('thanks', 'success', _("Thank you! Your acceptance of quote %(quote)s has been recorded.",
+                                        quote=self.name)))
+        elif message == 'refused' and self.state == 'refused':
+            alerts.append(('refused_now', 'info', _("Your answer has been recorded: you refused quote %(quote)s.",
+                                     quote=self.name)))
+        elif message == 'cannot_refuse':
+            alerts.append(('cannot_refuse', 'danger', _("This quote can no longer be refused.")))
+        if self._is_offer_expired():
+            alerts.append(('expired', 'warning', _("This offer expired on %(date)s. Write to us below for a new quote.",
+                                        date=format_date(self.env, self.validity_date))))
+        elif self.state == 'accepted':
+            alerts.append(('accepted', 'success', self._get_signed_text() or _("This quote has been accepted.")))
+        elif self.state == 'refused':
+            alerts.append(('refused', 'info', _("This quote was refused.")))
+        elif error := self._get_portal_answer_error('accept'):
+            alerts.append(('not_answerable', 'info', error))
+        return alerts
+
+    def _get_signed_text(self):
+        """Who signed the quote online and when, for its page and its PDF; empty if not signed."""
+        self.ensure_one()
+        if not (self.signed_by and self.signed_on):
+            return ""
+        return _("Signed online by %(name)s on %(date)s.", name=self.signed_by,
+                 date=format_date(self.env, fields.Datetime.context_timestamp(self, self.signed_on)))
+
+    def _get_portal_acceptance_text(self):
+        """What the customer agrees to by signing, above the signature."""
+        self.ensure_one()
+        return _("By signing, you accept quote %(quote)s of %(amount)s on behalf of %(customer)s: "
+                 "“Approved and accepted”.",
+                 quote=self.name, amount=self.currency_id.format(self.amount_total),
+                 customer=self.partner_id.commercial_partner_id.name)
+
+    def _check_portal_answer(self, answer):
+        if error := self._get_portal_answer_error(answer):
+            raise UserError(error)
+
+    def _action_portal_accept(self, name, signature, author):
+        """Accept the quote for the customer who signed it online as `name` (`author`: their
+        partner), with `signature` (a base64 image): the quote is accepted as by its Accept button,
+        the signature kept and printed, a note posted, the salesperson given an activity."""
+        self.ensure_one()
+        self._check_portal_answer('accept')
+        name = (name or '').strip()
+        if not name:
+            raise UserError(_("Enter your name to sign the quote."))
+        if not signature:
+            raise UserError(_("Sign the quote to accept it."))
+        try:
+            signature_image = base64.b64decode(signature, validate=True)
+        except (binascii.Error, ValueError) as error:
+            raise UserError(_("The signature could not be read: sign again.")) from error
+        self.write({'signed_by': name, 'signed_on': fields.Datetime.now(), 'signature': signature})
+        self.action_accept()
+        self.message_post(
+            body=_("Quote accepted and signed online by %(name)s.", name=name),
+            attachments=[(_("Signature of %(quote)s.png", quote=self.name), signature_image)],
+            author_id=author.id,
+            message_type='comment',
+            subtype_xmlid='mail.mt_comment',
+        )
+        self._notify_salesperson_of_answer(lambda quote: quote.env._("Quote accepted online by %(name)s", name=name))
+        return True
+
+    def _action_portal_refuse(self, reason, author):
+        """Refuse the quote for the customer (`author`), with their optional `reason`."""
+        self.ensure_one()
+        self._check_portal_answer('refuse')
+        self.action_refuse()
+        reason = (reason or '').strip()
+        body = Markup("%s<br/>%s") % (_("Quote refused online."), plaintext2html(reason)) if reason \
+            else _("Quote refused online.")
+        self.message_post(body=body, author_id=author.id, message_type='comment', subtype_xmlid='mail.mt_comment')
+        self._notify_salesperson_of_answer(lambda quote: quote.env._("Quote refused online"))
+        return True
+
+    def _notify_salesperson_of_answer(self, summary):
+        """A to-do for the salesperson, who follows up on the customer's answer (`summary`: a
+        function of the quote, so that it is written in the salesperson's language)."""
+        if self.user_id:
+            quote = self.with_context(lang=self.user_id.lang or self.env.lang)
+            quote.activity_schedule(
+                'mail.mail_activity_data_todo',
+                user_id=self.user_id.id,
+                summary=summary(quote),
+            )
 
     # ------------------------------------------------------------
     # SUBSCRIPTIONS

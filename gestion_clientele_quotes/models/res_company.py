@@ -99,6 +99,11 @@ class ResCompany(models.Model):
         help="Days before a subscription ends on which a draft renewal quote is proposed to its customer "
              "(0: no renewal quotes).",
     )
+    quote_portal_signature = fields.Boolean(
+        string="Online Signature",
+        default=True,
+        help="Customers accept quotes online, from the link of the quote's email, by signing them. "
+             "Off: they print, sign and send back the quote; the page still shows it.")
     quote_deposit_product_id = fields.Many2one(
         comodel_name='product.product',
         string="Deposit Item",

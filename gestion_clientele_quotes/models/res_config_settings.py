@@ -9,4 +9,5 @@ class ResConfigSettings(models.TransientModel):
     quote_followup_max = fields.Integer(related='company_id.quote_followup_max', readonly=False)
     quote_followup_reminder = fields.Boolean(related='company_id.quote_followup_reminder', readonly=False)
     quote_renewal_days = fields.Integer(related='company_id.quote_renewal_days', readonly=False)
+    quote_portal_signature = fields.Boolean(related='company_id.quote_portal_signature', readonly=False)
     quote_deposit_product_id = fields.Many2one(related='company_id.quote_deposit_product_id', readonly=False)

@@ -1,5 +1,9 @@
+import re
+from pathlib import Path
+
 from dateutil.relativedelta import relativedelta
 from freezegun import freeze_time
+from lxml import etree
 from stdnum.fr import siret, tva
 
 from odoo import fields
@@ -153,3 +157,18 @@ class TestDemoData(TransactionCase):
         caps = self.env.ref('gestion_clientele_quotes.quote_aquaclub_caps')
         self.assertEqual(caps.invoice_status, 'invoiced')
         self.assertEqual(caps.invoice_ids.amount_total, caps.amount_total)
+
+    def test_readme_link_opens_the_demos_sent_quote(self):
+        """The README's walk-through links to the page of the demo's sent quote: on a new database
+        its id is its rank among the demo's quotes (none exists before them), its token the demo's."""
+        readme = (Path(__file__).parents[2] / 'README.md').read_text()
+        quote_id, token = re.search(r'/my/customer_quotes/(\d+)\?access_token=([\w-]+)', readme).groups()
+        demo_file = Path(__file__).parents[1] / 'demo' / 'customer_quote_demo.xml'
+        demo_quotes = [record.get('id') for record in etree.parse(str(demo_file)).iterfind(
+            "//record[@model='customer.quote']")]
+        self.assertEqual(demo_quotes[int(quote_id) - 1], 'quote_school_trimester')
+        self._load_demo()
+        quote = self.env.ref('gestion_clientele_quotes.quote_school_trimester')
+        self.assertEqual((quote.state, quote.access_token), ('sent', token))
+        self.assertFalse(quote._is_offer_expired())
+        self.assertEqual(quote.get_portal_url(), f'/my/customer_quotes/{quote.id}?access_token={token}')

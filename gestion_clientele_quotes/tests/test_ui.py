@@ -23,6 +23,18 @@ def browser_timezone_patcher(timezone):
     return patch.object(ChromeBrowser, 'navigate_to', navigate_in_timezone)
 
 
+class FrenchTourCase(HttpCase):
+    """Tours as the centre's French users run them: French loaded with the add-on's terms, the
+    browser in the Paris time zone."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.startClassPatcher(browser_timezone_patcher('Europe/Paris'))
+        cls.env['res.lang']._activate_lang('fr_FR')
+        cls.env['ir.module.module']._load_module_terms(['gestion_clientele_quotes'], ['fr_FR'], overwrite=True)
+
+
 @tagged('post_install', '-at_install')
 class TestCustomerQuoteTour(HttpCase):
     """French tours in Chromium: the seed procedure, steps 1 to 8 and 10 (static/tests/tours/customer_quote_tour.js),

@@ -1,14 +1,14 @@
 from odoo.fields import Command
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import new_test_user, tagged
 from odoo.tools import formatLang
 
 from .common import create_items
-from .test_ui import browser_timezone_patcher
+from .test_ui import FrenchTourCase
 from .test_ui_demo import assert_screenshots, screenshot_hook
 
 
 @tagged('post_install', '-at_install')
-class TestQuoteInvoiceTour(HttpCase):
+class TestQuoteInvoiceTour(FrenchTourCase):
     """After "accepted", in Chromium and in French (static/tests/tours/customer_quote_invoice_tour.js)."""
 
     browser_size = '1366x900'
@@ -16,9 +16,6 @@ class TestQuoteInvoiceTour(HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.startClassPatcher(browser_timezone_patcher('Europe/Paris'))
-        cls.env['res.lang']._activate_lang('fr_FR')
-        cls.env['ir.module.module']._load_module_terms(['gestion_clientele_quotes'], ['fr_FR'], overwrite=True)
         cls.user = new_test_user(
             cls.env, login='tour_invoice_user', name="Inès Comptoir",
             groups='gestion_clientele_quotes.group_customer_quote_user,account.group_account_invoice,'
