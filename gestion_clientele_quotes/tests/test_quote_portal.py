@@ -231,6 +231,17 @@ class TestQuotePortalPage(QuotePortalCommon):
         self.assertButtons(response, accept=True, refuse=True)
         self.assertEqual(self._alerts(response), {}, "an open offer: no banner")
 
+    def test_customer_preview_opens_the_page(self):
+        """The back end's Customer Preview button opens the page the customer's link opens."""
+        quote = self._portal_quote()
+        action = quote.action_preview()
+        self.assertEqual(action['type'], 'ir.actions.act_url')
+        self.assertEqual(action['url'], f'/my/customer_quotes/{quote.id}?access_token={quote.access_token}')
+        self.assertTrue(quote.access_token)
+        response = self.url_open(action['url'])
+        self.assertEqual(response.status_code, 200)
+        self.assertIn(f"Quote {quote.name}", self._text(response))
+
     def test_pdf_with_token(self):
         quote = self._portal_quote()
         Report = type(self.env['ir.actions.report'])
