@@ -522,17 +522,7 @@ class CustomerQuote(models.Model):
             'name': Template._get_name_from_quote(self),
             'company_id': self.company_id.id,
             'comment': self.comment,
-            'line_ids': [
-                Command.create({
-                    'sequence': line.sequence,
-                    'product_id': line.product_id.id,
-                    'name': line.name,
-                    'quantity': line.quantity,
-                    'price_unit': line.price_unit,
-                    'discount': line.discount,
-                })
-                for line in self.line_ids
-            ],
+            'line_ids': [Command.create(line._get_offer_values()) for line in self.line_ids],
         })
         return template._get_records_action(name=_("Quote Template"))
 
@@ -1240,12 +1230,7 @@ class CustomerQuote(models.Model):
         values = []
         for line, base_line, invoice_base_line in zip(lines, base_lines, invoice_base_lines, strict=True):
             values.append({
-                'sequence': line.sequence,
-                'product_id': line.product_id.id,
-                'name': line.name,
-                'quantity': line.quantity,
-                'price_unit': line.price_unit,
-                'discount': line.discount,
+                **line._get_offer_values(),
                 'tax_ids': [Command.set(line.tax_ids.ids)],
                 'extra_tax_data': (
                     self._get_exact_amounts_tax_data(base_line, line.discount)

@@ -309,6 +309,19 @@ class CustomerQuoteLine(models.Model):
     # BUSINESS METHODS
     # ------------------------------------------------------------
 
+    def _get_offer_values(self):
+        """What the line offers (item, description, display order, quantity, price, discount %),
+        as the values of a template line or an invoice line made from it."""
+        self.ensure_one()
+        return {
+            'sequence': self.sequence,
+            'product_id': self.product_id.id,
+            'name': self.name,
+            'quantity': self.quantity,
+            'price_unit': self.price_unit,
+            'discount': self.discount,
+        }
+
     def _discount_amount_follows_percent(self):
         """Whether the discount amount is what the discount % gives, rounded to the cent: then the %
         is the value the user typed (5 % stays 5 %, not the 5.09 % that 0.28 off 5.50 would give)."""
