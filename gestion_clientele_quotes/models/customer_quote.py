@@ -60,7 +60,7 @@ STATE_TRANSITIONS = {
 # What an accepted quote no longer lets anyone change.
 LOCKED_FIELDS = {
     'partner_id', 'company_id', 'date', 'validity_date', 'followup_date',
-    'line_ids', 'fiscal_position_id', 'payment_term_id',
+    'line_ids', 'fiscal_position_id', 'payment_term_id', 'pricelist_id',
 }
 
 
@@ -193,8 +193,19 @@ class CustomerQuote(models.Model):
         check_company=True, tracking=True,
         domain="[('company_id', 'in', (False, company_id))]",
         help="Printed on the quote; the customer's payment terms by default.")
+    pricelist_id = fields.Many2one(
+        comodel_name='product.pricelist',
+        string="Price List",
+        compute='_compute_pricelist_id', store=True, readonly=False, precompute=True,
+        check_company=True, tracking=True, index='btree_not_null',
+        domain="['|', ('company_id', '=', False), ('company_id', '=', company_id)]",
+        help="The customer's rates (members, works councils, groups…): the current price of the lines "
+             "comes from it. After changing it, Update Prices re-prices the lines.")
     currency_id = fields.Many2one(
-        related='company_id.currency_id', store=True, precompute=True)
+        comodel_name='res.currency',
+        string="Currency",
+        compute='_compute_currency_id', store=True, precompute=True,
+        help="The price list's currency, else the company's.")
     amount_untaxed = fields.Monetary(
         string="Total excl. Tax", compute='_compute_amounts', store=True, tracking=True)
     amount_discount = fields.Monetary(
@@ -304,6 +315,16 @@ class CustomerQuote(models.Model):
                     quote.company_id
                 )._get_fiscal_position(quote.partner_id) if quote.partner_id else False
             quote.fiscal_position_id = cache[key]
+
+    @api.depends('partner_id', 'company_id')
+    def _compute_pricelist_id(self):
+        for quote in self:
+            quote.pricelist_id = quote.partner_id.with_company(quote.company_id).property_product_pricelist
+
+    @api.depends('pricelist_id', 'company_id.currency_id')
+    def _compute_currency_id(self):
+        for quote in self:
+            quote.currency_id = quote.pricelist_id.currency_id or (quote.company_id or self.env.company).currency_id
 
     @api.depends('partner_id', 'company_id')
     def _compute_payment_term_id(self):
@@ -486,6 +507,21 @@ class CustomerQuote(models.Model):
         self.write({'state': 'refused', 'answer_date': fields.Date.context_today(self)})
         self.activity_feedback([FOLLOWUP_ACTIVITY_TYPE], feedback=_("The customer refused the quote."),
                                only_automated=False)
+        return True
+
+    def action_update_prices(self):
+        """Re-price every line from the quote's price list (prices typed by hand too), and say so
+        in the chatter."""
+        self.ensure_one()
+        self._check_state(OPEN_STATES, _("Update Prices"))
+        lines = self.line_ids.with_context(force_price_recomputation=True)
+        lines._compute_price_unit()
+        lines._compute_discount()
+        if self.pricelist_id:
+            body = _("Prices updated from the price list %(pricelist)s.", pricelist=self.pricelist_id._get_html_link())
+        else:
+            body = _("Prices updated from the items' sales prices.")
+        self.message_post(body=body)
         return True
 
     def action_followup(self):
@@ -984,10 +1020,12 @@ class CustomerQuote(models.Model):
     def _get_alike_partner_values(self, partner, company):
         """What a quote of `company` takes from its customer `partner`: quotes of one content are
         alike only for customers with the same."""
+        partner = partner.with_company(company)
         return (
             partner.lang or self.env.lang,
             self.env['account.fiscal.position'].with_company(company)._get_fiscal_position(partner).id,
-            partner.with_company(company).property_payment_term_id.id,
+            partner.property_payment_term_id.id,
+            partner.property_product_pricelist.id,
         )
 
     @api.model
@@ -1000,7 +1038,7 @@ class CustomerQuote(models.Model):
         return freeze(vals, ('partner_id', 'line_ids')), partner_values, lines
 
     # The quote's stored fields computed from its customer, which _get_alike_partner_values covers.
-    _ALIKE_PARTNER_FIELDS = ('fiscal_position_id', 'payment_term_id')
+    _ALIKE_PARTNER_FIELDS = ('fiscal_position_id', 'payment_term_id', 'pricelist_id')
 
     @api.model
     def _can_create_alike(self, varying_line_fields):

@@ -63,10 +63,15 @@ class CustomerQuoteLine(models.Model):
         string="Current Price",
         digits='Product Price',
         compute='_compute_price_unit', store=True, readonly=False, precompute=True, required=True,
-        help="Unit price excluding discount; defaults to the item's sales price.")
+        help="Unit price excluding discount: the customer's price list price for the quantity and the "
+             "quote's date, else the item's sales price. A price typed by hand is kept.")
+    # The price the price list gave: a current price that differs from it was typed by hand.
+    technical_price_unit = fields.Float(digits='Product Price', copy=False)
     discount = fields.Float(
         string="Discount %",
-        help="Kept unrounded so that a discount typed as an amount gives back that amount to the cent.")
+        compute='_compute_discount', store=True, readonly=False, precompute=True,
+        help="Kept unrounded so that a discount typed as an amount gives back that amount to the cent. "
+             "A price list rule giving a % off the sales price shows here.")
     discount_amount = fields.Monetary(
         string="Discount",
         compute='_compute_discount_amount', inverse='_inverse_discount_amount',
@@ -106,10 +111,42 @@ class CustomerQuoteLine(models.Model):
         for line in self:
             line.item_kind_filter = line.product_id.quote_item_kind
 
-    @api.depends('product_id')
+    @api.depends('product_id', 'quantity', 'quote_id.date')
     def _compute_price_unit(self):
+        force = self.env.context.get('force_price_recomputation')
+        pricing = {}
         for line in self:
-            line.price_unit = line._get_item_price(line.product_id, line.quote_id)
+            if not force and line._has_manual_price():
+                continue
+            price_unit, _discount = line._get_pricing(pricing)
+            line.update({'price_unit': price_unit, 'technical_price_unit': price_unit})
+
+    @api.depends('product_id', 'quantity', 'quote_id.date')
+    def _compute_discount(self):
+        force = self.env.context.get('force_price_recomputation')
+        pricing = {}
+        for line in self:
+            discount = None
+            if force or not line._has_manual_price():
+                _price_unit, discount = line._get_pricing(pricing)
+            # Without a price list (or with a price typed by hand), the discount is the user's.
+            line.discount = line.discount or 0.0 if discount is None else discount
+
+    def _has_manual_price(self):
+        """Whether the current price was typed by hand rather than given by the price list."""
+        self.ensure_one()
+        currency = self.currency_id or self.quote_id.currency_id or self.env.company.currency_id
+        return bool(currency.compare_amounts(self.technical_price_unit, self.price_unit))
+
+    def _get_pricing(self, cache):
+        """(current price, discount % or None) of the line's item, quantity and quote, one
+        price-list computation per (price list, item, quantity, date, currency) in `cache`."""
+        self.ensure_one()
+        quote = self.quote_id
+        key = (quote.pricelist_id, self.product_id, self.quantity, quote.date, quote.currency_id, quote.company_id)
+        if key not in cache:
+            cache[key] = self._get_item_pricing(self.product_id, quote, self.quantity)
+        return cache[key]
 
     @api.depends('quantity', 'price_unit', 'discount')
     def _compute_discount_amount(self):
@@ -254,7 +291,7 @@ class CustomerQuoteLine(models.Model):
             quote, product = quote_by_id[vals['quote_id']], product_by_id[vals['product_id']]
             company = quote.company_id or self.env.company
             precomputed = {'company_id', 'currency_id', 'tax_ids', 'discount_amount', *AMOUNT_FIELDS}
-            precomputed.update(fname for fname in ('name', 'price_unit') if fname not in vals)
+            precomputed.update(fname for fname in ('name', 'price_unit', 'discount') if fname not in vals)
             vals['company_id'] = quote.company_id.id
             vals['currency_id'] = quote.currency_id.id
             if 'name' not in vals:
@@ -263,10 +300,15 @@ class CustomerQuoteLine(models.Model):
                     names[key] = self._get_item_description(*key)
                 vals['name'] = names[key]
             if 'price_unit' not in vals:
-                key = (product, quote.currency_id, company, quote.date)
+                # One price-list computation per (price list, item, quantity, date, currency).
+                quantity = self._fields['quantity'].convert_to_cache(vals.get('quantity', 1.0), self)
+                key = (quote.pricelist_id, product, quantity, quote.date, quote.currency_id, company)
                 if key not in prices:
-                    prices[key] = self._get_item_price(product, quote)
-                vals['price_unit'] = prices[key]
+                    prices[key] = self._get_item_pricing(product, quote, quantity)
+                price_unit, discount = prices[key]
+                vals['price_unit'] = vals['technical_price_unit'] = price_unit
+                if 'discount' not in vals and discount:
+                    vals['discount'] = discount
             # Numbers as a draft line holds them (rounded to their digits), so that the amounts match.
             for fname in ('quantity', 'price_unit', 'discount'):
                 vals[fname] = self._fields[fname].convert_to_cache(vals.get(fname), self)
@@ -417,16 +459,35 @@ class CustomerQuoteLine(models.Model):
         return product.with_context(lang=lang).get_product_multiline_description_sale()
 
     @api.model
-    def _get_item_price(self, product, quote):
-        """The item's sales price in the quote's currency, on the quote's date."""
+    def _get_item_pricing(self, product, quote, quantity):
+        """(current price, discount % or None) of `quantity` × `product` on `quote`, in the quote's
+        currency on its date: the price list's price when the quote has one, else the item's sales
+        price. As on Odoo's sale orders, a price list rule taking a % off shows as that discount on
+        the price before it; any other rule gives its net price and no discount (0)."""
         if not product:
-            return 0.0
-        return product.currency_id._convert(
-            product.lst_price,
-            quote.currency_id or product.currency_id,
-            quote.company_id or self.env.company,
-            quote.date or fields.Date.context_today(self),
-        )
+            return 0.0, None
+        company = quote.company_id or self.env.company
+        currency = quote.currency_id or company.currency_id
+        date = quote.date or fields.Date.context_today(self)
+        pricelist = quote.pricelist_id
+        if not pricelist:
+            return product.currency_id._convert(product.lst_price, currency, company, date), None
+        product = product.with_company(company)
+        quantity = quantity or 1.0
+        price, rule_id = pricelist._get_product_price_rule(product, quantity, currency=currency, date=date)
+        rule = self.env['product.pricelist.item'].browse(rule_id)
+        if rule.compute_price == 'percentage':
+            base_price = rule._compute_price_before_discount(
+                product=product, quantity=quantity, uom=product.uom_id, date=date, currency=currency)
+            if currency.compare_amounts(base_price, price) > 0:
+                # 20 %, not the 19.999999999999993 % of the float division.
+                return base_price, round((base_price - price) / base_price * 100.0, 6)
+        return price, 0.0
+
+    @api.model
+    def _get_item_price(self, product, quote, quantity=1.0):
+        """The item's current price on `quote` for `quantity`, before any discount."""
+        return self._get_item_pricing(product, quote, quantity)[0]
 
     @api.model
     def _get_item_taxes(self, product, company, fiscal_position):

@@ -81,8 +81,10 @@ class CustomerQuoteTemplateLine(models.Model):
             'product_id': self.product_id.id,
             'name': self.name,
             'quantity': self.quantity,
-            'discount': self.discount,
         }
+        # Without a price or discount of its own, the line takes the customer's price list's.
         if self.price_unit:
             values['price_unit'] = self.price_unit
+        if self.discount:
+            values['discount'] = self.discount
         return values

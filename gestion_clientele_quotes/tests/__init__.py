@@ -17,6 +17,7 @@ from . import (
     test_quote_numbering,
     test_quote_numbering_concurrency,
     test_quote_portal,
+    test_quote_pricelist,
     test_quote_report,
     test_quote_security,
     test_quote_template,

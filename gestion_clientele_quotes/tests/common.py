@@ -33,6 +33,17 @@ COMMERCIAL_TAB_SPEC = {
 }
 
 
+def switch_company_currency(company, currency):
+    """Give `company` the currency `currency`, as a centre outside the US sets it up: activating a
+    second currency turns Odoo's price lists on with a default price list in the currency of the
+    time, which the administrator then sets to the company's."""
+    currency.active = True
+    company.currency_id = currency
+    company.env['product.pricelist'].search([
+        ('company_id', 'in', (company.id, False)), ('item_ids', '=', False), ('currency_id', '!=', currency.id),
+    ]).currency_id = currency
+
+
 def create_items(env, taxes, items):
     """Products sold on quotes, from (name, type, sales price, item kind) tuples."""
     return env['product.product'].create([{

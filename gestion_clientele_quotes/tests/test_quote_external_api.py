@@ -96,6 +96,20 @@ class TestQuoteExternalApi(HttpCase, QuoteIntegrityCommon):
             self.user_own, 'customer.quote', 'write', "cannot go from Accepted to Draft",
             self.quote_accepted, ids=self.quote_accepted.ids, vals={'state': 'draft'}, context={'import_file': True})
 
+    def test_price_lists_that_do_not_apply_are_refused(self):
+        """Another price list on an accepted quote, or another company's price list on an open one."""
+        rates = self.env['product.pricelist'].create({'name': "Group rates"})
+        lake_rates = self.env['product.pricelist'].create({'name': "Lake rates", 'company_id': self.company_b.id})
+        self._assert_refused(
+            self.user_own, 'customer.quote', 'write', "has been accepted",
+            self.quote_accepted, self.quote_accepted.line_ids,
+            ids=self.quote_accepted.ids, vals={'pricelist_id': rates.id})
+        self._assert_refused(
+            self.user_own, 'customer.quote', 'write', "Lake rates",
+            self.quote_own, self.quote_own.line_ids, ids=self.quote_own.ids, vals={'pricelist_id': lake_rates.id})
+        self.assertNotIn(self.quote_accepted.pricelist_id, rates)
+        self.assertNotIn(self.quote_own.pricelist_id, lake_rates)
+
     def test_a_refused_quote_takes_no_number(self):
         self._assert_refused(
             self.user_own, 'customer.quote', 'create', "doesn't have 'create' access", self.quote_own,

@@ -11,7 +11,7 @@ from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools.safe_eval import safe_eval
 from odoo.tools.safe_eval import time as safe_time
 
-from .common import CustomerQuoteCommon
+from .common import CustomerQuoteCommon, switch_company_currency
 
 _logger = logging.getLogger(__name__)
 
@@ -33,14 +33,13 @@ class QuoteReportCommon(CustomerQuoteCommon):
 
         # A French business quotes in euros (a fresh database gets a US company in dollars).
         eur = cls.env.ref('base.EUR')
-        eur.active = True
+        switch_company_currency(cls.company, eur)
         cls.company.write({
             'name': "Centre aquatique des Lônes",
             'street': "2 quai des Lônes",
             'zip': "69007",
             'city': "Lyon",
             'country_id': cls.env.ref('base.fr').id,
-            'currency_id': eur.id,
             'phone': "+33 4 78 00 00 00",
             'email': "accueil@aquatique-lones.example.com",
             'website': "https://aquatique-lones.example.com",

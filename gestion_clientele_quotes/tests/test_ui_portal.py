@@ -6,7 +6,7 @@ from odoo.fields import Command
 from odoo.tests import new_test_user, tagged
 from odoo.tools import file_open, format_date, formatLang, html2plaintext
 
-from .common import create_items
+from .common import create_items, switch_company_currency
 from .test_ui import FrenchTourCase
 from .test_ui_demo import PNG_SIGNATURE, assert_screenshots, screenshot_hook
 
@@ -42,8 +42,7 @@ class TestQuotePortalTour(FrenchTourCase):
         # A fresh database is in USD; a French centre quotes in EUR. The currency cannot change once
         # the company has journal items (demo data).
         if not cls.env['account.move.line'].search_count([('company_id', '=', cls.company.id)], limit=1):
-            cls.env.ref('base.EUR').active = True
-            cls.company.currency_id = cls.env.ref('base.EUR')
+            switch_company_currency(cls.company, cls.env.ref('base.EUR'))
         cls.salesperson = new_test_user(
             cls.env, login='tour_portal_salesperson', name="Camille Martin",
             groups='gestion_clientele_quotes.group_customer_quote_user',
