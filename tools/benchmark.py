@@ -357,18 +357,40 @@ def bench_commercial_tab(registry, runs, counts=(5, 500)):
     return results
 
 
-def bench_transfer(registry, customers_count, lines_count=10):
-    """One template of `lines_count` lines transferred to `customers_count` customers at once."""
+def _create_pricelists(env, products, count):
+    """`count` price lists, each with its own rules on `products`: a % off (shown as the line's
+    discount), a fixed price, and a quantity break."""
+    return env['product.pricelist'].create([{
+        'name': f"Benchmark rates {index}",
+        'item_ids': [
+            (0, 0, {'applied_on': '0_product_variant', 'product_id': product.id, **rule})
+            for position, product in enumerate(products)
+            for rule in (
+                [{'compute_price': 'percentage', 'percent_price': 5 + index}],
+                [{'compute_price': 'fixed', 'fixed_price': 8 + index + position}],
+                [{'compute_price': 'fixed', 'fixed_price': 9 + position, 'min_quantity': 2},
+                 {'compute_price': 'formula', 'base': 'list_price', 'price_discount': index}],
+            )[position % 3]
+        ],
+    } for index in range(count)])
+
+
+def bench_transfer(registry, customers_count, pricelists_count=0, lines_count=10):
+    """One template of `lines_count` lines transferred to `customers_count` customers at once, the
+    customers spread over `pricelists_count` price lists of their own (0: Odoo's default one)."""
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
-        products = _create_taxed_items(env, "Transfer", lines_count)
+        products = _create_taxed_items(env, f"Transfer {pricelists_count}", lines_count)
         template = env['customer.quote.template'].create({
             'name': "Benchmark template",
-            'line_ids': [(0, 0, {'product_id': product.id, 'quantity': 2, 'discount': 5}) for product in products],
+            'line_ids': [(0, 0, {'product_id': product.id, 'quantity': 2, 'discount': 5 * (index % 2)})
+                         for index, product in enumerate(products)],
         })
-        customers = env['res.partner'].create([
-            {'name': f"Benchmark customer {index}"} for index in range(customers_count)
-        ])
+        pricelists = _create_pricelists(env, products, pricelists_count) if pricelists_count else []
+        customers = env['res.partner'].create([{
+            'name': f"Benchmark customer {index}",
+            **({'property_product_pricelist': pricelists[index % pricelists_count].id} if pricelists_count else {}),
+        } for index in range(customers_count)])
         wizard = env['customer.quote.transfer'].create({
             'template_id': template.id,
             'partner_ids': [(6, 0, customers.ids)],
@@ -383,7 +405,7 @@ def bench_transfer(registry, customers_count, lines_count=10):
         queries = cr.sql_log_count - queries_before
         cr.commit()
     return {
-        'case': f"transfer {lines_count} lines to {customers_count}",
+        'case': f"transfer {lines_count} lines to {customers_count}, {pricelists_count} price lists",
         'seconds': seconds,
         'queries_per_quote': queries / customers_count,
         'ms_per_quote': seconds * 1000 / customers_count,
@@ -445,6 +467,8 @@ def main():
     parser.add_argument('--scheduled-quotes', type=int, default=100000)
     parser.add_argument('--renewal-subscriptions', type=int, default=100000)
     parser.add_argument('--transfer-customers', type=int, default=500)
+    parser.add_argument('--transfer-pricelists', type=int, default=5,
+                        help="price lists the customers are spread over (0: all on Odoo's default one)")
     parser.add_argument('--create-quotes', type=int, default=200)
     parser.add_argument('--invoice-quotes', type=int, default=200, help="compared with as many sale orders")
     parser.add_argument('--runs', type=int, default=3)
@@ -476,9 +500,10 @@ def main():
             print(f"{f'Commercial tab, {count} quotes (ms, queries)':<44} {figures['ms'] / 1000:>8.3f} {'':>9} "
                   f"{figures['queries']:>14}", flush=True)
     if 'transfer' in cases:
-        transfer = bench_transfer(registry, args.transfer_customers)
-        print(f"{transfer['case']:<44} {transfer['seconds']:>8.2f} {transfer['ms_per_quote']:>9.1f} "
-              f"{transfer['queries_per_quote']:>14.2f}", flush=True)
+        for pricelists_count in sorted({0, args.transfer_pricelists}):
+            transfer = bench_transfer(registry, args.transfer_customers, pricelists_count)
+            print(f"{transfer['case']:<44} {transfer['seconds']:>8.2f} {transfer['ms_per_quote']:>9.1f} "
+                  f"{transfer['queries_per_quote']:>14.2f}", flush=True)
     if 'pdf' in cases:
         pdf = bench_pdf(
             registry, args.base_url, counts=(1, args.pdf_quotes, args.pdf_large), order_count=args.pdf_quotes)
