@@ -25,6 +25,9 @@ class TestDemoData(TransactionCase):
 
     def _load_demo(self):
         convert_file(self.env, 'gestion_clientele_quotes', 'demo/customer_quote_demo.xml', {}, 'init', noupdate=True)
+        # The demo turns price lists on; the rollback after the test does not clear the cache of
+        # which features are on.
+        self.addCleanup(self.registry.clear_cache, 'groups')
 
     def _quotes_of(self, *customer_names):
         return self.env['customer.quote'].search([('partner_id.name', 'in', customer_names)])
@@ -172,3 +175,29 @@ class TestDemoData(TransactionCase):
         self.assertEqual((quote.state, quote.access_token), ('sent', token))
         self.assertFalse(quote._is_offer_expired())
         self.assertEqual(quote.get_portal_url(), f'/my/customer_quotes/{quote.id}?access_token={token}')
+
+    def test_demo_price_lists(self):
+        """The README's price lists: public prices for most, the members' and the works council's
+        own rates, in French."""
+        self._load_demo()
+        self.env['res.lang']._activate_lang('fr_FR')
+        self.env['ir.module.module']._load_module_terms(['gestion_clientele_quotes'], ['fr_FR'], overwrite=True)
+        ref = self.env.ref
+        public, members, council = (ref(f'gestion_clientele_quotes.pricelist_{name}')
+                                    for name in ('public', 'members', 'works_councils'))
+        self.assertEqual(
+            [pricelist.with_context(lang='fr_FR').name for pricelist in (public, members, council)],
+            ["Tarif public", "Adhérents", "Comités d'entreprise"])
+        self.assertEqual(set(self._quotes_of(*CLUB_AND_MARIE, SCHOOL).pricelist_id), {public})
+        annual = ref('gestion_clientele_quotes.product_annual_subscription')
+        entry = ref('gestion_clientele_quotes.product_single_entry')
+        member_quote, council_quote = self.env['customer.quote'].create([
+            {'partner_id': ref(f'gestion_clientele_quotes.partner_{partner}').id,
+             'line_ids': [Command.create({'product_id': annual.id}),
+                          Command.create({'product_id': entry.id, 'quantity': quantity})]}
+            for partner, quantity in (('member', 1), ('works_council', 50))
+        ])
+        self.assertEqual((member_quote.pricelist_id, council_quote.pricelist_id), (members, council))
+        self.assertEqual(member_quote.line_ids.mapped('discount'), [15.0, 0.0])
+        self.assertEqual(council_quote.line_ids.mapped('price_unit'), [280.0, 4.0])
+        self.assertEqual(member_quote.currency_id, ref('base.EUR'))

@@ -97,6 +97,9 @@ class DemoCase(HttpCase):
         cls.env['res.lang']._activate_lang('fr_FR')
         cls.startClassPatcher(browser_timezone_patcher(PARIS))
         convert_file(cls.env, 'gestion_clientele_quotes', 'demo/customer_quote_demo.xml', {}, 'init', noupdate=True)
+        # The demo turns price lists on: the rollback after the class does not clear the cache of
+        # which features are on.
+        cls.addClassCleanup(cls.registry.clear_cache, 'groups')
         # After the demo: its items, templates and template lines get their French (i18n/fr.po).
         cls.env['ir.module.module']._load_module_terms(['gestion_clientele_quotes'], ['fr_FR'], overwrite=True)
         cls.admin = cls.env.ref('base.user_admin')
@@ -234,3 +237,29 @@ class TestDemoScreenshotsPhone(DemoCase):
                 cookies={'gcq_tour_quote': self.season_quote.name},
             )
         self.assertScreenshots(taken, ['commercial_tab_phone_fr'])
+
+
+@tagged('post_install', '-at_install')
+class TestDemoPricelistScreenshot(DemoCase):
+    """The demo's member gets a new quote at the members' price (static/tests/tours/customer_quote_demo_tour.js)."""
+
+    browser_size = '1366x900'
+
+    def test_demo_pricelist_tour(self):
+        self.assertDemoInFrench()
+        member = self.env.ref('gestion_clientele_quotes.partner_member')
+        members = self.env.ref('gestion_clientele_quotes.pricelist_members')
+        self.assertEqual(member.property_product_pricelist, members)
+        self.assertEqual(members.with_context(lang='fr_FR').name, "Adhérents")
+        self.assertFalse(member.customer_quote_ids)
+        taken = {}
+        with screenshot_hook(taken):
+            self.start_tour('/odoo', 'customer_quote_demo_pricelist_tour', login='admin', timeout=120)
+        self.assertScreenshots(taken, ['pricelist_quote_fr'])
+        quote = member.customer_quote_ids
+        self.assertEqual(len(quote), 1)
+        self.assertEqual(quote.pricelist_id, members)
+        self.assertRecordValues(quote.line_ids, [{
+            'product_id': self.env.ref('gestion_clientele_quotes.product_annual_subscription').id,
+            'price_unit': 320.0, 'discount': 15.0, 'discount_amount': 48.0, 'price_subtotal': 272.0,
+        }])

@@ -19,7 +19,10 @@ import {
  *   the demo template "Offre de saison club" chosen (then left, nothing
  *   transferred); Analyse ▸ Statistiques des relances;
  * - customer_quote_demo_phone_tour (a phone): the club's Commercial tab, its
- *   quotes as cards.
+ *   quotes as cards;
+ * - customer_quote_demo_pricelist_tour (a desktop): the member "Lucas Bernard"
+ *   (price list "Adhérents") gets a new quote from his Commercial tab; the
+ *   annual subscription comes at 320,00 with the members' 15 % off.
  *
  * The amounts are the demo's; what depends on the day or the database comes in
  * cookies: gcq_tour_admin (the admin's name), gcq_tour_my_quote_count,
@@ -460,6 +463,88 @@ registry.category("web_tour.tours").add("customer_quote_demo_phone_tour", {
             },
             scrollToTopStep(".o_form_view .o_notebook"),
             ...screenshotSteps("commercial_tab_phone_fr", "the club's Commercial tab on a phone"),
+        ];
+    },
+});
+
+registry.category("web_tour.tours").add("customer_quote_demo_pricelist_tour", {
+    url: "/odoo",
+    steps: () => {
+        const member = "Lucas Bernard";
+        const item = "Abonnement annuel";
+        return [
+            ...stepUtils.goToAppSteps(
+                "gestion_clientele_quotes.menu_customer_quote_root",
+                "Open the Customer Quotes app"
+            ),
+            ...openCustomerSteps(member),
+            {
+                content: "open the Commercial tab",
+                trigger: ".o_form_view .o_notebook .nav-link[name=commercial]:text(Commercial)",
+                run: "click",
+            },
+            {
+                content: "click 'Ajouter' in the quotes section",
+                trigger: ".o_notebook button[name=action_add_customer_quote]:contains(Ajouter)",
+                run: "click",
+            },
+            {
+                content: "a new quote for the member",
+                trigger: `.o_form_view .o_field_widget[name=partner_id] input:value(${member})`,
+            },
+            {
+                content: "French: 'Liste de prix', the member's: 'Adhérents'",
+                trigger: ".o_form_view .o_form_label[for^=pricelist_id_]:contains(Liste de prix)",
+            },
+            {
+                trigger: ".o_form_view .o_field_widget[name=pricelist_id] input:value(Adhérents)",
+            },
+            {
+                content: "add a line",
+                trigger: `${LINES} .o_field_x2many_list_row_add a:text(Ajouter une ligne)`,
+                run: "click",
+            },
+            {
+                content: `search the item '${item}'`,
+                trigger: `${DIALOG} .o_field_widget[name=product_id] input`,
+                run: `edit ${item}`,
+            },
+            {
+                content: `pick '${item}'`,
+                trigger: `.o-autocomplete--dropdown-menu .o-autocomplete--dropdown-item a:contains(${item})`,
+                run: "click",
+            },
+            {
+                content: "the members' price: 320,00 less 15 %, 48,00 off",
+                trigger: `${DIALOG} .o_field_widget[name=price_unit] input:value(320,00)`,
+            },
+            {
+                trigger: `${DIALOG} .o_field_widget[name=discount] input:value(15,00)`,
+            },
+            {
+                trigger: `${DIALOG} .o_field_widget[name=discount_amount] input:value(48,00)`,
+            },
+            {
+                trigger: `${DIALOG} .o_field_widget[name=price_subtotal]:contains(272,00)`,
+            },
+            {
+                content: "save the line",
+                trigger: `${DIALOG} .modal-footer .o_form_button_save:contains(Enregistrer)`,
+                run: "click",
+            },
+            {
+                content: "the line in the quote: 15 % off, 272,00",
+                trigger: `body:not(:has(.modal)) ${LINES} .o_data_row:contains(${item}):has(.o_data_cell[name=discount]:text(15,00)) .o_data_cell[name=price_subtotal]:contains(272,00)`,
+            },
+            ...stepUtils.saveForm(),
+            {
+                content: "the quote is saved and numbered",
+                trigger: ".o_form_view .o_field_widget[name=name]:contains(DEV/)",
+            },
+            {
+                trigger: ".o_form_view .o_field_widget[name=amount_untaxed]:contains(/272,00\\s€/)",
+            },
+            ...screenshotSteps("pricelist_quote_fr", "the member's new quote at the members' price"),
         ];
     },
 });
