@@ -285,7 +285,8 @@ class CustomerQuoteLine(models.Model):
         product_by_id = {product.id: product for product in self.env['product.product'].browse(
             {vals['product_id'] for vals in vals_list})}
         priced_quotes = self.env['customer.quote']._get_priced_quotes_collector()
-        names, prices, taxes = {}, {}, {}
+        prices = self._get_batch_pricing(vals_list, quote_by_id, product_by_id)
+        names, taxes = {}, {}
         items_by_quote = defaultdict(list)
         for vals in vals_list:
             quote, product = quote_by_id[vals['quote_id']], product_by_id[vals['product_id']]
@@ -300,12 +301,7 @@ class CustomerQuoteLine(models.Model):
                     names[key] = self._get_item_description(*key)
                 vals['name'] = names[key]
             if 'price_unit' not in vals:
-                # One price-list computation per (price list, item, quantity, date, currency).
-                quantity = self._fields['quantity'].convert_to_cache(vals.get('quantity', 1.0), self)
-                key = (quote.pricelist_id, product, quantity, quote.date, quote.currency_id, company)
-                if key not in prices:
-                    prices[key] = self._get_item_pricing(product, quote, quantity)
-                price_unit, discount = prices[key]
+                price_unit, discount = prices[self._get_pricing_key(quote, vals)][product]
                 vals['price_unit'] = vals['technical_price_unit'] = price_unit
                 if 'discount' not in vals and discount:
                     vals['discount'] = discount
@@ -334,6 +330,29 @@ class CustomerQuoteLine(models.Model):
             # A quote without lines yet (a new one) is priced whole if all its new lines are here.
             if priced_quotes is not None and not quote.line_ids:
                 priced_quotes[quote] = base_lines
+
+    def _get_pricing_key(self, quote, vals):
+        """What the price of a line of create values `vals` on `quote` depends on, but its item."""
+        quantity = self._fields['quantity'].convert_to_cache(vals.get('quantity', 1.0), self)
+        return quote.pricelist_id, quantity, quote.date, quote.currency_id, quote.company_id or self.env.company
+
+    def _get_batch_pricing(self, vals_list, quote_by_id, product_by_id):
+        """{pricing key: {product: (current price, discount % or None)}} for the create values
+        without a price: one price-list computation per (price list, quantity, date, currency)
+        for all the items at once."""
+        products_by_key, quote_by_key = defaultdict(set), {}
+        for vals in vals_list:
+            if 'price_unit' not in vals:
+                quote = quote_by_id[vals['quote_id']]
+                key = self._get_pricing_key(quote, vals)
+                products_by_key[key].add(vals['product_id'])
+                quote_by_key.setdefault(key, quote)
+        return {
+            key: self._get_items_pricing(
+                self.env['product.product'].browse(product_ids).with_prefetch(list(product_by_id)),
+                quote_by_key[key], key[1])
+            for key, product_ids in products_by_key.items()
+        }
 
     def _check_company(self, fnames=None):
         # The generic check filters every line's items and taxes one line at a time, while the
@@ -460,29 +479,39 @@ class CustomerQuoteLine(models.Model):
 
     @api.model
     def _get_item_pricing(self, product, quote, quantity):
-        """(current price, discount % or None) of `quantity` × `product` on `quote`, in the quote's
-        currency on its date: the price list's price when the quote has one, else the item's sales
-        price. As on Odoo's sale orders, a price list rule taking a % off shows as that discount on
-        the price before it; any other rule gives its net price and no discount (0)."""
-        if not product:
-            return 0.0, None
+        """(current price, discount % or None) of `quantity` × `product` on `quote`."""
+        return self._get_items_pricing(product, quote, quantity)[product]
+
+    @api.model
+    def _get_items_pricing(self, products, quote, quantity):
+        """{product: (current price, discount % or None)} for `quantity` × each of `products` on
+        `quote`, in the quote's currency on its date: the price list's price when the quote has
+        one (its rules fetched once for all the products), else the item's sales price. As on
+        Odoo's sale orders, a price list rule taking a % off shows as that discount on the price
+        before it; any other rule gives its net price and no discount (0)."""
         company = quote.company_id or self.env.company
         currency = quote.currency_id or company.currency_id
         date = quote.date or fields.Date.context_today(self)
         pricelist = quote.pricelist_id
+        pricing = {self.env['product.product']: (0.0, None)}
+        products = products.with_company(company)
         if not pricelist:
-            return product.currency_id._convert(product.lst_price, currency, company, date), None
-        product = product.with_company(company)
+            for product in products:
+                pricing[product] = product.currency_id._convert(product.lst_price, currency, company, date), None
+            return pricing
         quantity = quantity or 1.0
-        price, rule_id = pricelist._get_product_price_rule(product, quantity, currency=currency, date=date)
-        rule = self.env['product.pricelist.item'].browse(rule_id)
-        if rule.compute_price == 'percentage':
-            base_price = rule._compute_price_before_discount(
-                product=product, quantity=quantity, uom=product.uom_id, date=date, currency=currency)
-            if currency.compare_amounts(base_price, price) > 0:
-                # 20 %, not the 19.999999999999993 % of the float division.
-                return base_price, round((base_price - price) / base_price * 100.0, 6)
-        return price, 0.0
+        rules = pricelist._compute_price_rule(products, quantity, currency=currency, date=date)
+        for product in products:
+            price, rule_id = rules[product.id]
+            pricing[product] = price, 0.0
+            rule = self.env['product.pricelist.item'].browse(rule_id)
+            if rule.compute_price == 'percentage':
+                base_price = rule._compute_price_before_discount(
+                    product=product, quantity=quantity, uom=product.uom_id, date=date, currency=currency)
+                if currency.compare_amounts(base_price, price) > 0:
+                    # 20 %, not the 19.999999999999993 % of the float division.
+                    pricing[product] = base_price, round((base_price - price) / base_price * 100.0, 6)
+        return pricing
 
     @api.model
     def _get_item_price(self, product, quote, quantity=1.0):

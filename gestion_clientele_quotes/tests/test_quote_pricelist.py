@@ -3,7 +3,8 @@ from unittest.mock import patch
 
 from odoo.exceptions import AccessError, UserError
 from odoo.fields import Command
-from odoo.tests import Form, new_test_user, tagged
+from odoo.orm.models import INSERT_BATCH_SIZE
+from odoo.tests import Form, new_test_user, tagged, users, warmup
 
 from .common import TODAY, CustomerQuoteCommon
 
@@ -183,15 +184,16 @@ class TestQuotePricelist(PricelistCommon):
         self.assertEqual(by_customer[self.council].mapped('price_unit'), [320.0, 40.0])
         self.assertEqual(by_customer[self.partner].mapped('discount'), [0.0, 0.0])
 
-    def test_transfer_prices_once_per_price_list_item_and_quantity(self):
-        """500 customers or 6: the price list is asked once per (price list, item, quantity, date),
-        not once per line."""
+    def test_transfer_prices_once_per_price_list_and_quantity(self):
+        """500 customers or 6: the price list is asked once per (price list, quantity, date) for
+        all the items at that quantity, not once per line."""
         template = self.env['customer.quote.template'].create({
             'name': "Group season",
             'line_ids': [
                 Command.create({'product_id': self.product_subscription.id, 'quantity': 1}),
+                Command.create({'product_id': self.product_card.id, 'quantity': 1}),
                 Command.create({'product_id': self.product_entry.id, 'quantity': 10}),
-                Command.create({'product_id': self.product_card.id, 'quantity': 1, 'price_unit': 40.0}),
+                Command.create({'product_id': self.product_cap.id, 'quantity': 1, 'price_unit': 4.0}),
             ],
         })
         customers = self.env['res.partner'].create([
@@ -200,24 +202,31 @@ class TestQuotePricelist(PricelistCommon):
                                                self.works_council, self.summer, self.summer])
         ])
         Line = self.registry['customer.quote.line']
-        get_item_pricing = Line._get_item_pricing
+        get_items_pricing = Line._get_items_pricing
         asked = []
 
-        def counting_item_pricing(line_model, product, quote, quantity):
-            asked.append((quote.pricelist_id, product, quantity))
-            return get_item_pricing(line_model, product, quote, quantity)
+        def counting_items_pricing(line_model, products, quote, quantity):
+            asked.append((quote.pricelist_id, frozenset(products.ids), quantity))
+            return get_items_pricing(line_model, products, quote, quantity)
 
         wizard = self.env['customer.quote.transfer'].create({
             'template_id': template.id, 'partner_ids': [Command.set(customers.ids)],
         })
-        with patch.object(Line, '_get_item_pricing', counting_item_pricing):
+        with patch.object(Line, '_get_items_pricing', counting_items_pricing):
             wizard.action_transfer()
         quotes = self.env['customer.quote'].search([('template_id', '=', template.id)])
-        self.assertEqual(len(quotes.line_ids), 18)
-        self.assertEqual(len(asked), 6, "3 price lists × 2 items without a fixed price")
-        self.assertEqual(len(set(asked)), 6)
-        for line in quotes.line_ids.filtered(lambda line: line.product_id != self.product_card):
+        self.assertEqual(len(quotes.line_ids), 24)
+        self.assertEqual(len(asked), 6, "3 price lists × 2 quantities")
+        one_each = frozenset((self.product_subscription + self.product_card).ids)
+        self.assertEqual(sorted(asked, key=repr), sorted([
+            *((pricelist, one_each, 1.0) for pricelist in (self.members, self.works_council, self.summer)),
+            *((pricelist, frozenset(self.product_entry.ids), 10.0)
+              for pricelist in (self.members, self.works_council, self.summer)),
+        ], key=repr))
+        for line in quotes.line_ids.filtered(lambda line: line.product_id != self.product_cap):
             self.assertPricedAsPricelist(line)
+        self.assertEqual(set(quotes.line_ids.filtered(lambda line: line.product_id == self.product_cap)
+                             .mapped('price_unit')), {4.0}, "the template's own price stays")
         entries = quotes.line_ids.filtered(lambda line: line.product_id == self.product_entry)
         self.assertEqual(
             sorted({(line.quote_id.pricelist_id.name, line.price_unit, line.discount) for line in entries}),
@@ -274,3 +283,60 @@ class TestQuotePricelist(PricelistCommon):
         path = {int(menu_id) for menu_id in menu.parent_path.split('/') if menu_id}
         self.assertLessEqual(path, self.env['ir.ui.menu'].with_user(administrator)._visible_menu_ids())
         self.assertFalse(path <= self.env['ir.ui.menu'].with_user(salesperson)._visible_menu_ids())
+
+
+# Measured budgets with price lists on; a query per line, quote or customer breaks them.
+QUERIES_CREATE_10_LINES_PRICELIST = 34
+QUERIES_CREATE_QUOTES_3_PRICELISTS = 41
+
+
+@tagged('post_install', '-at_install')
+class TestQuotePricelistQueryCounts(PricelistCommon):
+    """Pricing from price lists costs the same queries for 10 quotes as for 40 (but the ORM's
+    INSERT of each 100 lines)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.user_own.group_ids += cls.env.ref('base.group_partner_manager')
+        # The first quote of a period creates the period's number range, once: not counted here.
+        cls._create_quote()
+        cls.customers = cls.env['res.partner'].create([
+            {'name': f"Customer {index}", 'property_product_pricelist': pricelist.id}
+            for index in range(40)
+            for pricelist in [(cls.members, cls.works_council, cls.summer)[index % 3]]
+        ])
+
+    def _lines(self):
+        products = [self.product_entry, self.product_card, self.product_subscription, self.product_cap]
+        # Items at three quantities: the price list is asked once per quantity.
+        return [Command.create({'product_id': products[index % 4].id, 'quantity': (1, 2, 10)[index % 3],
+                                'sequence': index})
+                for index in range(10)]
+
+    @users('quote_own')
+    @warmup
+    def test_create_quote_with_ten_lines(self):
+        with self.assertQueryCount(quote_own=QUERIES_CREATE_10_LINES_PRICELIST):
+            quote = self.env['customer.quote'].create({
+                'partner_id': self.member.id, 'line_ids': self._lines(),
+            })
+            quote.env.flush_all()
+        self.assertEqual(quote.pricelist_id, self.members)
+        self.assertEqual(len(quote.line_ids), 10)
+
+    @users('quote_own')
+    @warmup
+    def test_batch_create_quotes_for_customers_of_three_price_lists(self):
+        for count in (10, 40):
+            customers = self.customers[:count].with_env(self.env)
+            # Odoo inserts new rows by 100: one INSERT more per 100 lines beyond the first 100.
+            extra_inserts = (10 * count - 1) // INSERT_BATCH_SIZE
+            with self.assertQueryCount(quote_own=QUERIES_CREATE_QUOTES_3_PRICELISTS + extra_inserts):
+                quotes = self.env['customer.quote'].create([
+                    {'partner_id': customer.id, 'line_ids': self._lines()} for customer in customers
+                ])
+                quotes.env.flush_all()
+            self.assertEqual(len(quotes.pricelist_id), 3)
+            self.assertEqual(len(quotes.line_ids), 10 * count)
+            self.env.invalidate_all()
