@@ -433,6 +433,8 @@ class CustomerQuote(models.Model):
             self._check_not_locked()
         if 'company_id' in vals:
             self._check_company_change(vals['company_id'])
+        if 'pricelist_id' in vals and not self._may_skip_workflow_rules():
+            self._check_pricelist_change(vals['pricelist_id'])
         if 'state' in vals:
             self._check_state_transition(vals['state'])
             # The answer date goes with the answer, whoever writes the state: the statistics count on it.
@@ -848,6 +850,15 @@ class CustomerQuote(models.Model):
                 "taxes are %(company)s's. Remove the lines first, or make the quote in the other company.",
                 quotes=", ".join(moved.mapped('name')),
                 company=", ".join(moved.company_id.mapped('name')),
+            ))
+
+    def _check_pricelist_change(self, pricelist_id):
+        """The customer has seen the prices of a quote once it is sent: its price list changes on
+        drafts only."""
+        if changed := self.filtered(lambda quote: quote.state != 'draft' and quote.pricelist_id.id != pricelist_id):
+            raise UserError(_(
+                "The price list of %(quotes)s can only be changed while the quote is a draft.",
+                quotes=", ".join(changed.mapped('name')),
             ))
 
     def _check_has_lines(self, action_label):

@@ -155,6 +155,20 @@ class TestQuotePricelist(PricelistCommon):
             quote.pricelist_id = self.works_council
         self.assertEqual(quote.pricelist_id, self.members)
 
+    def test_price_list_changes_on_drafts_only(self):
+        line = self._line(self.member, self.product_subscription)
+        quote = line.quote_id.with_user(self.user_all)
+        quote.action_mark_sent()
+        with self.assertRaisesRegex(UserError, "only be changed while the quote is a draft"):
+            quote.pricelist_id = self.works_council
+        self.env.invalidate_all()
+        self.assertEqual(quote.pricelist_id, self.members)
+        quote.pricelist_id = self.members  # the same one: nothing changes
+        line.quote_id.action_cancel()
+        line.quote_id.action_draft()
+        quote.pricelist_id = self.works_council
+        self.assertEqual(quote.pricelist_id, self.works_council)
+
     def test_form_reprices_on_quantity(self):
         quote = self._create_quote([], partner_id=self.council.id)
         with Form(quote) as form, form.line_ids.new() as line:
