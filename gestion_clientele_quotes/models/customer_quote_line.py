@@ -66,7 +66,7 @@ class CustomerQuoteLine(models.Model):
         help="Unit price excluding discount: the customer's price list price for the quantity and the "
              "quote's date, else the item's sales price. A price typed by hand is kept.")
     # The price the price list gave: a current price that differs from it was typed by hand.
-    technical_price_unit = fields.Float(digits='Product Price', copy=False)
+    technical_price_unit = fields.Float(copy=False)
     discount = fields.Float(
         string="Discount %",
         compute='_compute_discount', store=True, readonly=False, precompute=True,
@@ -119,7 +119,8 @@ class CustomerQuoteLine(models.Model):
             if not force and line._has_manual_price():
                 continue
             price_unit, _discount = line._get_pricing(pricing)
-            line.update({'price_unit': price_unit, 'technical_price_unit': price_unit})
+            line.price_unit = price_unit
+            line.technical_price_unit = line.price_unit  # as rounded to the price's digits
 
     @api.depends('product_id', 'quantity', 'quote_id.date')
     def _compute_discount(self):
@@ -135,8 +136,8 @@ class CustomerQuoteLine(models.Model):
     def _has_manual_price(self):
         """Whether the current price was typed by hand rather than given by the price list."""
         self.ensure_one()
-        currency = self.currency_id or self.quote_id.currency_id or self.env.company.currency_id
-        return bool(currency.compare_amounts(self.technical_price_unit, self.price_unit))
+        digits = self._fields['price_unit'].get_digits(self.env)[1]
+        return bool(float_compare(self.technical_price_unit, self.price_unit, precision_digits=digits))
 
     def _get_pricing(self, cache):
         """(current price, discount % or None) of the line's item, quantity and quote, one
@@ -285,10 +286,10 @@ class CustomerQuoteLine(models.Model):
         product_by_id = {product.id: product for product in self.env['product.product'].browse(
             {vals['product_id'] for vals in vals_list})}
         priced_quotes = self.env['customer.quote']._get_priced_quotes_collector()
-        prices = self._get_batch_pricing(vals_list, quote_by_id, product_by_id)
+        pricings = self._get_batch_pricing(vals_list, quote_by_id, product_by_id)
         names, taxes = {}, {}
         items_by_quote = defaultdict(list)
-        for vals in vals_list:
+        for vals, pricing in zip(vals_list, pricings, strict=True):
             quote, product = quote_by_id[vals['quote_id']], product_by_id[vals['product_id']]
             company = quote.company_id or self.env.company
             precomputed = {'company_id', 'currency_id', 'tax_ids', 'discount_amount', *AMOUNT_FIELDS}
@@ -301,13 +302,15 @@ class CustomerQuoteLine(models.Model):
                     names[key] = self._get_item_description(*key)
                 vals['name'] = names[key]
             if 'price_unit' not in vals:
-                price_unit, discount = prices[self._get_pricing_key(quote, vals)][product]
-                vals['price_unit'] = vals['technical_price_unit'] = price_unit
+                price_unit, discount = pricing[product]
+                vals['price_unit'] = price_unit
                 if 'discount' not in vals and discount:
                     vals['discount'] = discount
             # Numbers as a draft line holds them (rounded to their digits), so that the amounts match.
             for fname in ('quantity', 'price_unit', 'discount'):
                 vals[fname] = self._fields[fname].convert_to_cache(vals.get(fname), self)
+            if 'price_unit' in precomputed:
+                vals['technical_price_unit'] = vals['price_unit']
             key = (product, company, quote.fiscal_position_id)
             if key not in taxes:
                 taxes[key] = self._get_item_taxes(*key)
@@ -331,28 +334,34 @@ class CustomerQuoteLine(models.Model):
             if priced_quotes is not None and not quote.line_ids:
                 priced_quotes[quote] = base_lines
 
-    def _get_pricing_key(self, quote, vals):
-        """What the price of a line of create values `vals` on `quote` depends on, but its item."""
-        quantity = self._fields['quantity'].convert_to_cache(vals.get('quantity', 1.0), self)
-        return quote.pricelist_id, quantity, quote.date, quote.currency_id, quote.company_id or self.env.company
-
     def _get_batch_pricing(self, vals_list, quote_by_id, product_by_id):
-        """{pricing key: {product: (current price, discount % or None)}} for the create values
-        without a price: one price-list computation per (price list, quantity, date, currency)
-        for all the items at once."""
-        products_by_key, quote_by_key = defaultdict(set), {}
+        """For each of the create values `vals_list`, None when it has a price, else
+        {product: (current price, discount % or None)} for its quote and quantity: one price-list
+        computation per (price list, quantity, date, currency, company) for all the items at once."""
+        convert_quantity = self._fields['quantity'].convert_to_cache
+        quote_keys = {}
+        keys, products_by_key, quote_by_key = [], defaultdict(set), {}
         for vals in vals_list:
-            if 'price_unit' not in vals:
-                quote = quote_by_id[vals['quote_id']]
-                key = self._get_pricing_key(quote, vals)
-                products_by_key[key].add(vals['product_id'])
-                quote_by_key.setdefault(key, quote)
-        return {
+            if 'price_unit' in vals:
+                keys.append(None)
+                continue
+            quote_id = vals['quote_id']
+            if quote_id not in quote_keys:
+                quote = quote_by_id[quote_id]
+                quote_keys[quote_id] = (quote.pricelist_id.id, quote.date, quote.currency_id.id,
+                                        (quote.company_id or self.env.company).id)
+            pricelist_id, date, currency_id, company_id = quote_keys[quote_id]
+            key = (pricelist_id, convert_quantity(vals.get('quantity', 1.0), self), date, currency_id, company_id)
+            keys.append(key)
+            products_by_key[key].add(vals['product_id'])
+            quote_by_key.setdefault(key, quote_by_id[quote_id])
+        pricing = {
             key: self._get_items_pricing(
                 self.env['product.product'].browse(product_ids).with_prefetch(list(product_by_id)),
                 quote_by_key[key], key[1])
             for key, product_ids in products_by_key.items()
         }
+        return [key and pricing[key] for key in keys]
 
     def _check_company(self, fnames=None):
         # The generic check filters every line's items and taxes one line at a time, while the
