@@ -377,7 +377,8 @@ def _create_pricelists(env, products, count):
 
 def bench_transfer(registry, customers_count, pricelists_count=0, lines_count=10):
     """One template of `lines_count` lines transferred to `customers_count` customers at once, the
-    customers spread over `pricelists_count` price lists of their own (0: Odoo's default one)."""
+    customers spread over `pricelists_count` price lists of their own, the price lists setting
+    on for the time of it (0: the setting as the database has it, off on a new one)."""
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
         products = _create_taxed_items(env, f"Transfer {pricelists_count}", lines_count)
@@ -386,7 +387,11 @@ def bench_transfer(registry, customers_count, pricelists_count=0, lines_count=10
             'line_ids': [(0, 0, {'product_id': product.id, 'quantity': 2, 'discount': 5 * (index % 2)})
                          for index, product in enumerate(products)],
         })
-        pricelists = _create_pricelists(env, products, pricelists_count) if pricelists_count else []
+        pricelists = []
+        if pricelists_count:
+            # Odoo prices by price list once the setting is on (a database with one currency starts without).
+            env['res.config.settings'].create({'group_product_pricelist': True}).execute()
+            pricelists = _create_pricelists(env, products, pricelists_count)
         customers = env['res.partner'].create([{
             'name': f"Benchmark customer {index}",
             **({'property_product_pricelist': pricelists[index % pricelists_count].id} if pricelists_count else {}),
@@ -403,7 +408,15 @@ def bench_transfer(registry, customers_count, pricelists_count=0, lines_count=10
         env.flush_all()
         seconds = time.perf_counter() - start
         queries = cr.sql_log_count - queries_before
+        quotes = env['customer.quote'].search([('template_id', '=', template.id)])
+        assert len(quotes) == customers_count, len(quotes)
+        if pricelists_count:
+            assert set(quotes.pricelist_id) == set(pricelists), quotes.pricelist_id
         cr.commit()
+        if pricelists_count:
+            # The other cases measure without price lists, as before them.
+            env['res.config.settings'].create({'group_product_pricelist': False}).execute()
+            cr.commit()
     return {
         'case': f"transfer {lines_count} lines to {customers_count}, {pricelists_count} price lists",
         'seconds': seconds,
