@@ -56,5 +56,4 @@ Customer quotes ("devis") managed from the customer record
         ],
     },
     'application': True,
-    'installable': True,
 }

@@ -1,4 +1,4 @@
-from odoo import _, http
+from odoo import http
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 from odoo.exceptions import AccessError, MissingError, UserError
@@ -32,17 +32,17 @@ class CustomerQuotePortal(CustomerPortal):
 
     def _get_customer_quote_searchbar_sortings(self):
         return {
-            'date': {'label': _("Newest"), 'order': 'date desc, id desc'},
-            'name': {'label': _("Number"), 'order': 'name desc'},
-            'validity_date': {'label': _("Offer End Date"), 'order': 'validity_date desc, id desc'},
+            'date': {'label': request.env._("Newest"), 'order': 'date desc, id desc'},
+            'name': {'label': request.env._("Number"), 'order': 'name desc'},
+            'validity_date': {'label': request.env._("Offer End Date"), 'order': 'validity_date desc, id desc'},
         }
 
     def _get_customer_quote_searchbar_filters(self):
         return {
-            'all': {'label': _("All"), 'domain': Domain.TRUE},
-            'sent': {'label': _("To Answer"), 'domain': Domain('state', '=', 'sent')},
-            'accepted': {'label': _("Accepted"), 'domain': Domain('state', '=', 'accepted')},
-            'closed': {'label': _("Refused, Expired or Cancelled"),
+            'all': {'label': request.env._("All"), 'domain': Domain.TRUE},
+            'sent': {'label': request.env._("To Answer"), 'domain': Domain('state', '=', 'sent')},
+            'accepted': {'label': request.env._("Accepted"), 'domain': Domain('state', '=', 'accepted')},
+            'closed': {'label': request.env._("Refused, Expired or Cancelled"),
                        'domain': Domain('state', 'in', ('refused', 'expired', 'cancelled'))},
         }
 
@@ -131,7 +131,7 @@ class CustomerQuotePortal(CustomerPortal):
         try:
             quote_sudo = self._document_check_access('customer.quote', quote_id, access_token=access_token)
         except (AccessError, MissingError):
-            return {'error': _("This quote cannot be found.")}
+            return {'error': request.env._("This quote cannot be found.")}
         try:
             quote_sudo._action_portal_accept(name, signature, self._get_answer_author(quote_sudo))
         except UserError as error:

@@ -6,7 +6,6 @@ class AccountMove(models.Model):
 
     customer_quote_id = fields.Many2one(
         comodel_name='customer.quote',
-        string="Customer Quote",
         readonly=True, copy=False, index='btree_not_null', check_company=True,
         help="The quote this invoice was made from.")
     is_quote_deposit = fields.Boolean(

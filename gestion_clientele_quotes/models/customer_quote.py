@@ -8,7 +8,7 @@ from datetime import timedelta
 import psycopg2.errors
 from markupsafe import Markup
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, ConcurrencyError, UserError, ValidationError
 from odoo.fields import Command, Domain
 from odoo.tools import SQL, float_round, format_date, mute_logger, plaintext2html
@@ -78,7 +78,7 @@ class CustomerQuote(models.Model):
     name = fields.Char(
         string="Number",
         required=True, copy=False, readonly=True, index='trigram',
-        default=lambda self: _("New"))
+        default=lambda self: self.env._("New"))
     state = fields.Selection(
         selection=QUOTE_STATES,
         string="Status",
@@ -133,16 +133,15 @@ class CustomerQuote(models.Model):
         string="Follow-up Activity Date", readonly=True, copy=False,
         help="Technical: the follow-up date for which the daily action last scheduled an activity.")
     answer_date = fields.Date(
-        string="Answer Date", readonly=True, copy=False,
+        readonly=True, copy=False,
         help="Day on which the quote was accepted or refused.")
 
     # Online answer: the customer accepts by signing the quote's page (portal), or refuses it.
     signature = fields.Image(
-        string="Signature",
         copy=False, attachment=True, max_width=1024, max_height=1024,
         help="The customer's signature, drawn or typed when accepting the quote online.")
-    signed_by = fields.Char(string="Signed By", copy=False)
-    signed_on = fields.Datetime(string="Signed On", copy=False)
+    signed_by = fields.Char(copy=False)
+    signed_on = fields.Datetime(copy=False)
 
     template_id = fields.Many2one(
         comodel_name='customer.quote.template',
@@ -150,7 +149,6 @@ class CustomerQuote(models.Model):
         index='btree_not_null', copy=False, check_company=True,
         help="The template this quote was transferred from.")
     comment = fields.Html(
-        string="Comment",
         help="Shown to the customer on the quote document and in its email.")
 
     line_ids = fields.One2many(
@@ -177,12 +175,11 @@ class CustomerQuote(models.Model):
         inverse_name='quote_id',
         string="Subscriptions",
         readonly=True, copy=False)
-    subscription_count = fields.Integer(string="Subscription Count", compute='_compute_subscription_count')
+    subscription_count = fields.Integer(compute='_compute_subscription_count')
 
     # Amounts
     fiscal_position_id = fields.Many2one(
         comodel_name='account.fiscal.position',
-        string="Fiscal Position",
         compute='_compute_fiscal_position_id', store=True, readonly=False, precompute=True,
         check_company=True,
         help="Maps the items' taxes for this customer (e.g. exempt customers or customers abroad).")
@@ -203,7 +200,6 @@ class CustomerQuote(models.Model):
              "comes from it. After changing it, Update Prices re-prices the lines.")
     currency_id = fields.Many2one(
         comodel_name='res.currency',
-        string="Currency",
         compute='_compute_currency_id', store=True, precompute=True,
         help="The price list's currency, else the company's.")
     amount_untaxed = fields.Monetary(
@@ -221,7 +217,7 @@ class CustomerQuote(models.Model):
         comodel_name='account.move',
         inverse_name='customer_quote_id',
         string="Invoices", readonly=True, copy=False)
-    invoice_count = fields.Integer(string="Invoice Count", compute='_compute_invoicing')
+    invoice_count = fields.Integer(compute='_compute_invoicing')
     amount_invoiced = fields.Monetary(
         string="Invoiced", compute='_compute_invoicing',
         help="Total incl. tax of the quote's invoices that are not cancelled.")
@@ -232,7 +228,6 @@ class CustomerQuote(models.Model):
             ('to_invoice', "To Invoice"),
             ('invoiced', "Fully Invoiced"),
         ],
-        string="Invoice Status",
         compute='_compute_invoice_status', store=True, index=True)
 
     # ------------------------------------------------------------
@@ -368,14 +363,14 @@ class CustomerQuote(models.Model):
     def _check_dates(self):
         for quote in self:
             if quote.validity_date and quote.validity_date < quote.date:
-                raise ValidationError(_(
+                raise ValidationError(self.env._(
                     "The offer end date of %(quote)s (%(end)s) cannot be before its quote date (%(date)s).",
                     quote=quote.name,
                     end=format_date(self.env, quote.validity_date),
                     date=format_date(self.env, quote.date),
                 ))
             if quote.followup_date and quote.followup_date < quote.date:
-                raise ValidationError(_(
+                raise ValidationError(self.env._(
                     "The follow-up date of %(quote)s (%(followup)s) cannot be before its quote date (%(date)s).",
                     quote=quote.name,
                     followup=format_date(self.env, quote.followup_date),
@@ -390,10 +385,10 @@ class CustomerQuote(models.Model):
     def create(self, vals_list):
         own_rules = not self._may_skip_workflow_rules()
         if own_rules and any(vals.get('state', 'draft') != 'draft' for vals in vals_list):
-            raise UserError(_("A new quote starts as a draft; its buttons then send, accept or refuse it."))
+            raise UserError(self.env._("A new quote starts as a draft; its buttons then send, accept or refuse it."))
         # Numbers are drawn once the quotes exist, record rules checked: a quote refused for
         # another company or salesperson takes none. Only imports may bring their own numbers.
-        new_label = _("New")
+        new_label = self.env._("New")
         to_number = [
             index for index, vals in enumerate(vals_list)
             if own_rules or vals.get('name', new_label) == new_label
@@ -409,26 +404,28 @@ class CustomerQuote(models.Model):
         quotes.browse([quotes[index].id for index in to_number])._assign_numbers()
         return quotes
 
-    def _assign_numbers(self):
+    def _assign_numbers(self):  # pylint: disable=missing-return  # writes the numbers, returns nothing
         """Give the quotes their numbers, drawn per (company, quote date) group: one query per
         group whatever its size, and one UPDATE for all at the next flush."""
         for (company, quote_date), quotes in self.grouped(lambda quote: (quote.company_id, quote.date)).items():
             for quote, name in zip(quotes, self._next_numbers(company, quote_date, len(quotes)), strict=True):
-                super(CustomerQuote, quote).write({'name': name})
+                # Our write() refuses number changes; the sequence's own numbers go past it.
+                super(CustomerQuote, quote).write({'name': name})  # pylint: disable=super-method-mismatch
 
     def _add_precomputed_values(self, vals_list):
         # The ORM precomputes on a draft quote holding a draft of each of its lines, while no
         # precomputed field of the quote depends on its lines: leave them out of the draft.
         line_commands = [vals.pop('line_ids', None) for vals in vals_list]
-        super()._add_precomputed_values(vals_list)
+        result = super()._add_precomputed_values(vals_list)
         for vals, commands in zip(vals_list, line_commands, strict=True):
             if commands is not None:
                 vals['line_ids'] = commands
+        return result
 
     def write(self, vals):
         if 'name' in vals and not self._may_skip_workflow_rules() and any(
                 quote.name != vals['name'] for quote in self):
-            raise UserError(_("A quote's number is given by its sequence and cannot be changed."))
+            raise UserError(self.env._("A quote's number is given by its sequence and cannot be changed."))
         if LOCKED_FIELDS.intersection(vals):
             self._check_not_locked()
         if 'company_id' in vals:
@@ -448,7 +445,7 @@ class CustomerQuote(models.Model):
     @api.ondelete(at_uninstall=False)
     def _unlink_except_draft_or_cancelled(self):
         if quotes := self.filtered(lambda quote: quote.state not in ('draft', 'cancelled')):
-            raise UserError(_(
+            raise UserError(self.env._(
                 "Only draft or cancelled quotes can be deleted; cancel %(quotes)s first.",
                 quotes=", ".join(quotes.mapped('name')),
             ))
@@ -459,16 +456,16 @@ class CustomerQuote(models.Model):
 
     def action_send(self):
         """Open the email composer on the quote template, the PDF attached."""
-        self._check_state(('draft', 'sent'), _("Send by Email"))
-        self._check_has_lines(_("Send by Email"))
+        self._check_state(('draft', 'sent'), self.env._("Send by Email"))
+        self._check_has_lines(self.env._("Send by Email"))
         if missing := self.partner_id.filtered(lambda partner: not partner.email):
-            raise UserError(_(
+            raise UserError(self.env._(
                 "Add an email address to %(customers)s before sending the quote by email.",
                 customers=", ".join(missing.mapped('display_name')),
             ))
         template = self.env.ref('gestion_clientele_quotes.mail_template_customer_quote', raise_if_not_found=False)
         return {
-            'name': _("Send Quote"),
+            'name': self.env._("Send Quote"),
             'type': 'ir.actions.act_window',
             'res_model': 'mail.compose.message',
             'views': [(False, 'form')],
@@ -487,27 +484,27 @@ class CustomerQuote(models.Model):
         }
 
     def action_print(self):
-        self._check_has_lines(_("Print"))
+        self._check_has_lines(self.env._("Print"))
         return self.env.ref('gestion_clientele_quotes.action_report_customer_quote').report_action(self)
 
     def action_mark_sent(self):
         """For quotes handed over on paper."""
-        self._check_state(('draft',), _("Mark as Sent"))
+        self._check_state(('draft',), self.env._("Mark as Sent"))
         self.write({'state': 'sent'})
         return True
 
     def action_accept(self):
-        self._check_state(('draft', 'sent'), _("Accept"))
+        self._check_state(('draft', 'sent'), self.env._("Accept"))
         self.write({'state': 'accepted', 'answer_date': fields.Date.context_today(self)})
         self._create_subscriptions()
-        self.activity_feedback([FOLLOWUP_ACTIVITY_TYPE], feedback=_("The customer accepted the quote."),
+        self.activity_feedback([FOLLOWUP_ACTIVITY_TYPE], feedback=self.env._("The customer accepted the quote."),
                                only_automated=False)
         return True
 
     def action_refuse(self):
-        self._check_state(('draft', 'sent'), _("Refuse"))
+        self._check_state(('draft', 'sent'), self.env._("Refuse"))
         self.write({'state': 'refused', 'answer_date': fields.Date.context_today(self)})
-        self.activity_feedback([FOLLOWUP_ACTIVITY_TYPE], feedback=_("The customer refused the quote."),
+        self.activity_feedback([FOLLOWUP_ACTIVITY_TYPE], feedback=self.env._("The customer refused the quote."),
                                only_automated=False)
         return True
 
@@ -515,30 +512,31 @@ class CustomerQuote(models.Model):
         """Re-price every line from the quote's price list (prices typed by hand too), and say so
         in the chatter."""
         self.ensure_one()
-        self._check_state(OPEN_STATES, _("Update Prices"))
+        self._check_state(OPEN_STATES, self.env._("Update Prices"))
         lines = self.line_ids.with_context(force_price_recomputation=True)
         lines._compute_price_unit()
         lines._compute_discount()
         if self.pricelist_id:
-            body = _("Prices updated from the price list %(pricelist)s.", pricelist=self.pricelist_id._get_html_link())
+            body = self.env._(
+                "Prices updated from the price list %(pricelist)s.", pricelist=self.pricelist_id._get_html_link())
         else:
-            body = _("Prices updated from the items' sales prices.")
+            body = self.env._("Prices updated from the items' sales prices.")
         self.message_post(body=body)
         return True
 
     def action_followup(self):
         """Open the dialog that records a follow-up of the customer."""
-        self._check_state(OPEN_STATES, _("Follow Up"))
-        return self._get_dialog_action('customer.quote.followup', _("Follow Up"))
+        self._check_state(OPEN_STATES, self.env._("Follow Up"))
+        return self._get_dialog_action('customer.quote.followup', self.env._("Follow Up"))
 
     def action_cancel(self):
-        self._check_state(('draft', 'sent'), _("Cancel"))
+        self._check_state(('draft', 'sent'), self.env._("Cancel"))
         self.write({'state': 'cancelled'})
         self._cancel_subscriptions()
         return True
 
     def action_draft(self):
-        self._check_state(('cancelled', 'refused', 'expired'), _("Reset to Draft"))
+        self._check_state(('cancelled', 'refused', 'expired'), self.env._("Reset to Draft"))
         today = fields.Date.context_today(self)
         for quote in self:
             vals = {'state': 'draft', 'answer_date': False}
@@ -562,7 +560,7 @@ class CustomerQuote(models.Model):
             'comment': self.comment,
             'line_ids': [Command.create(line._get_offer_values()) for line in self.line_ids],
         })
-        return template._get_records_action(name=_("Quote Template"))
+        return template._get_records_action(name=self.env._("Quote Template"))
 
     def action_delete(self):
         """The Delete button of the customer's Commercial tab rows."""
@@ -583,11 +581,11 @@ class CustomerQuote(models.Model):
     def action_create_invoice(self):
         """Open the invoicing dialog: the whole quote (or its balance), or a deposit."""
         self._check_can_invoice()
-        return self._get_dialog_action('customer.quote.invoice', _("Create Invoice"))
+        return self._get_dialog_action('customer.quote.invoice', self.env._("Create Invoice"))
 
     def action_view_invoices(self):
         invoices = self.invoice_ids.filtered(lambda move: move.move_type == 'out_invoice')
-        action = invoices._get_records_action(name=_("Invoices"))
+        action = invoices._get_records_action(name=self.env._("Invoices"))
         action['context'] = {'default_move_type': 'out_invoice', 'create': False}
         return action
 
@@ -807,7 +805,7 @@ class CustomerQuote(models.Model):
     def _check_state(self, allowed_states, action_label):
         if wrong := self.filtered(lambda quote: quote.state not in allowed_states):
             labels = dict(self._fields['state']._description_selection(self.env))
-            raise UserError(_(
+            raise UserError(self.env._(
                 "“%(action)s” is only possible for quotes in state %(allowed)s, not for %(quotes)s.",
                 action=action_label,
                 allowed=", ".join(labels[state] for state in allowed_states),
@@ -823,7 +821,7 @@ class CustomerQuote(models.Model):
         if wrong := self.filtered(
             lambda quote: quote.state != new_state and new_state not in STATE_TRANSITIONS.get(quote.state, ())
         ):
-            raise UserError(_(
+            raise UserError(self.env._(
                 "%(quotes)s cannot go from %(states)s to %(new_state)s: use the quote's buttons "
                 "(Send by Email, Mark as Sent, Accept, Refuse, Cancel, Reset to Draft).",
                 quotes=", ".join(wrong.mapped('name')),
@@ -845,7 +843,7 @@ class CustomerQuote(models.Model):
     def _check_company_change(self, company_id):
         """A quote's items, prices and taxes are its company's: refuse to move a quote with lines."""
         if moved := self.filtered(lambda quote: quote.line_ids and quote.company_id.id != company_id):
-            raise UserError(_(
+            raise UserError(self.env._(
                 "The company of %(quotes)s cannot change while it has lines: their items, prices and "
                 "taxes are %(company)s's. Remove the lines first, or make the quote in the other company.",
                 quotes=", ".join(moved.mapped('name')),
@@ -856,7 +854,7 @@ class CustomerQuote(models.Model):
         """The customer has seen the prices of a quote once it is sent: its price list changes on
         drafts only."""
         if changed := self.filtered(lambda quote: quote.state != 'draft' and quote.pricelist_id.id != pricelist_id):
-            raise UserError(_(
+            raise UserError(self.env._(
                 "The price list of %(quotes)s can only be changed while the quote is a draft.",
                 quotes=", ".join(changed.mapped('name')),
             ))
@@ -867,7 +865,7 @@ class CustomerQuote(models.Model):
         if self._may_skip_workflow_rules():
             return
         if empty := self.filtered(lambda quote: not quote.line_ids):
-            raise UserError(_(
+            raise UserError(self.env._(
                 "“%(action)s” needs at least one line: add the items to %(quotes)s first.",
                 action=action_label,
                 quotes=", ".join(empty.mapped('name')),
@@ -875,7 +873,7 @@ class CustomerQuote(models.Model):
 
     def _check_not_locked(self):
         if accepted := self.filtered(lambda quote: quote.state == 'accepted'):
-            raise UserError(_(
+            raise UserError(self.env._(
                 "%(quotes)s has been accepted: its customer, dates and lines can no longer be changed.",
                 quotes=", ".join(accepted.mapped('name')),
             ))
@@ -888,7 +886,7 @@ class CustomerQuote(models.Model):
             ('company_id', 'in', (company.id, False)),
         ], order='company_id', limit=1)
         if not sequence:
-            return [_("New")] * count
+            return [self.env._("New")] * count
         date_range = self._get_sequence_date_range(sequence, quote_date) if sequence.use_date_range else None
         if count == 1 or sequence.implementation != 'standard':
             return [sequence._next(sequence_date=quote_date) for _index in range(count)]
@@ -1164,7 +1162,7 @@ class CustomerQuote(models.Model):
 
     def _get_report_base_filename(self):
         self.ensure_one()
-        return _("Quote - %(number)s", number=self.name)
+        return self.env._("Quote - %(number)s", number=self.name)
 
     def _get_dialog_action(self, model, title):
         """The action opening the dialog (wizard) `model` on these quotes."""
@@ -1187,14 +1185,14 @@ class CustomerQuote(models.Model):
 
     def _check_can_invoice(self):
         if not self.env.user.has_group('account.group_account_invoice'):
-            raise AccessError(_("Only users with invoicing rights (Invoicing ▸ Billing) can invoice quotes."))
+            raise AccessError(self.env._("Only users with invoicing rights (Invoicing ▸ Billing) can invoice quotes."))
         if wrong := self.filtered(lambda quote: quote.state != 'accepted'):
-            raise UserError(_(
+            raise UserError(self.env._(
                 "Only accepted quotes can be invoiced, not %(quotes)s.",
                 quotes=", ".join(wrong.mapped('name')),
             ))
         if done := self.filtered(lambda quote: quote.invoice_status != 'to_invoice'):
-            raise UserError(_(
+            raise UserError(self.env._(
                 "%(quotes)s is already fully invoiced: cancel one of its invoices to invoice it again.",
                 quotes=", ".join(done.mapped('name')),
             ))
@@ -1337,14 +1335,14 @@ class CustomerQuote(models.Model):
         self.ensure_one()
         for _name, _check, group_data in groups:
             if _name == 'portal_customer':
-                group_data.setdefault('button_access', {})['title'] = _("View Quote")
+                group_data.setdefault('button_access', {})['title'] = self.env._("View Quote")
         return groups
 
     # ------------------------------------------------------------
     # PORTAL
     # ------------------------------------------------------------
 
-    def _compute_access_url(self):
+    def _compute_access_url(self):  # pylint: disable=missing-return  # a compute method returns nothing
         super()._compute_access_url()
         for quote in self:
             quote.access_url = f'/my/customer_quotes/{quote.id}'
@@ -1374,17 +1372,17 @@ class CustomerQuote(models.Model):
         """Why the customer cannot `answer` ('accept' or 'refuse') the quote online now, or False."""
         self.ensure_one()
         if self.state == 'accepted':
-            return _("This quote has already been accepted.")
+            return self.env._("This quote has already been accepted.")
         if self.state == 'refused':
-            return _("This quote has already been refused.")
+            return self.env._("This quote has already been refused.")
         if self.state == 'cancelled':
-            return _("This quote has been cancelled.")
+            return self.env._("This quote has been cancelled.")
         if self._is_offer_expired():
-            return _("This offer expired on %(date)s.", date=format_date(self.env, self.validity_date))
+            return self.env._("This offer expired on %(date)s.", date=format_date(self.env, self.validity_date))
         if self.state != 'sent':
-            return _("This quote has not been sent yet: it cannot be answered online.")
+            return self.env._("This quote has not been sent yet: it cannot be answered online.")
         if answer == 'accept' and not self.company_id.quote_portal_signature:
-            return _("This quote is accepted on paper: print it, sign it and send it back to us.")
+            return self.env._("This quote is accepted on paper: print it, sign it and send it back to us.")
         return False
 
     def _get_portal_alerts(self, message=None):
@@ -1393,20 +1391,22 @@ class CustomerQuote(models.Model):
         self.ensure_one()
         alerts = []
         if message == 'accepted' and self.state == 'accepted':
-            alerts.append(('thanks', 'success', _("Thank you! Your acceptance of quote %(quote)s has been recorded.",
-                                        quote=self.name)))
+            alerts.append(('thanks', 'success', self.env._(
+                "Thank you! Your acceptance of quote %(quote)s has been recorded.", quote=self.name)))
         elif message == 'refused' and self.state == 'refused':
-            alerts.append(('refused_now', 'info', _("Your answer has been recorded: you refused quote %(quote)s.",
-                                     quote=self.name)))
+            alerts.append(('refused_now', 'info', self.env._(
+                "Your answer has been recorded: you refused quote %(quote)s.", quote=self.name)))
         elif message == 'cannot_refuse':
-            alerts.append(('cannot_refuse', 'danger', _("This quote can no longer be refused.")))
+            alerts.append(('cannot_refuse', 'danger', self.env._("This quote can no longer be refused.")))
         if self._is_offer_expired():
-            alerts.append(('expired', 'warning', _("This offer expired on %(date)s. Write to us below for a new quote.",
-                                        date=format_date(self.env, self.validity_date))))
+            alerts.append(('expired', 'warning', self.env._(
+                "This offer expired on %(date)s. Write to us below for a new quote.",
+                date=format_date(self.env, self.validity_date))))
         elif self.state == 'accepted':
-            alerts.append(('accepted', 'success', self._get_signed_text() or _("This quote has been accepted.")))
+            alerts.append((
+                'accepted', 'success', self._get_signed_text() or self.env._("This quote has been accepted.")))
         elif self.state == 'refused':
-            alerts.append(('refused', 'info', _("This quote was refused.")))
+            alerts.append(('refused', 'info', self.env._("This quote was refused.")))
         elif error := self._get_portal_answer_error('accept'):
             alerts.append(('not_answerable', 'info', error))
         return alerts
@@ -1416,13 +1416,13 @@ class CustomerQuote(models.Model):
         self.ensure_one()
         if not (self.signed_by and self.signed_on):
             return ""
-        return _("Signed online by %(name)s on %(date)s.", name=self.signed_by,
+        return self.env._("Signed online by %(name)s on %(date)s.", name=self.signed_by,
                  date=format_date(self.env, fields.Datetime.context_timestamp(self, self.signed_on)))
 
     def _get_portal_acceptance_text(self):
         """What the customer agrees to by signing, above the signature."""
         self.ensure_one()
-        return _("By signing, you accept quote %(quote)s of %(amount)s on behalf of %(customer)s: "
+        return self.env._("By signing, you accept quote %(quote)s of %(amount)s on behalf of %(customer)s: "
                  "“Approved and accepted”.",
                  quote=self.name, amount=self.currency_id.format(self.amount_total),
                  customer=self.partner_id.commercial_partner_id.name)
@@ -1439,18 +1439,18 @@ class CustomerQuote(models.Model):
         self._check_portal_answer('accept')
         name = (name or '').strip()
         if not name:
-            raise UserError(_("Enter your name to sign the quote."))
+            raise UserError(self.env._("Enter your name to sign the quote."))
         if not signature:
-            raise UserError(_("Sign the quote to accept it."))
+            raise UserError(self.env._("Sign the quote to accept it."))
         try:
             signature_image = base64.b64decode(signature, validate=True)
         except (binascii.Error, ValueError) as error:
-            raise UserError(_("The signature could not be read: sign again.")) from error
+            raise UserError(self.env._("The signature could not be read: sign again.")) from error
         self.write({'signed_by': name, 'signed_on': fields.Datetime.now(), 'signature': signature})
         self.action_accept()
         self.message_post(
-            body=_("Quote accepted and signed online by %(name)s.", name=name),
-            attachments=[(_("Signature of %(quote)s.png", quote=self.name), signature_image)],
+            body=self.env._("Quote accepted and signed online by %(name)s.", name=name),
+            attachments=[(self.env._("Signature of %(quote)s.png", quote=self.name), signature_image)],
             author_id=author.id,
             message_type='comment',
             subtype_xmlid='mail.mt_comment',
@@ -1464,8 +1464,8 @@ class CustomerQuote(models.Model):
         self._check_portal_answer('refuse')
         self.action_refuse()
         reason = (reason or '').strip()
-        body = Markup("%s<br/>%s") % (_("Quote refused online."), plaintext2html(reason)) if reason \
-            else _("Quote refused online.")
+        body = Markup("%s<br/>%s") % (self.env._("Quote refused online."), plaintext2html(reason)) if reason \
+            else self.env._("Quote refused online.")
         self.message_post(body=body, author_id=author.id, message_type='comment', subtype_xmlid='mail.mt_comment')
         self._notify_salesperson_of_answer(lambda quote: quote.env._("Quote refused online"))
         return True
@@ -1500,7 +1500,7 @@ class CustomerQuote(models.Model):
         the quote's customer or the line's beneficiary, all in one batch."""
         lines = self.line_ids.filtered(lambda line: line.product_id.quote_item_kind == 'subscription')
         if fractional := lines.filtered(lambda line: not float(line.quantity).is_integer()):
-            raise UserError(_(
+            raise UserError(self.env._(
                 "A subscription is sold by the unit: set a whole quantity for %(items)s on %(quotes)s "
                 "before accepting it.",
                 items=", ".join(fractional.mapped('product_id.display_name')),

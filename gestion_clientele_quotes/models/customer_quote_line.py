@@ -1,6 +1,6 @@
 from collections import defaultdict
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Command
 from odoo.tools import float_compare, float_is_zero, formatLang
@@ -18,7 +18,6 @@ class CustomerQuoteLine(models.Model):
 
     quote_id = fields.Many2one(
         comodel_name='customer.quote',
-        string="Quote",
         required=True, ondelete='cascade', index=True)
     sequence = fields.Integer(string="Display Order", default=10)
     company_id = fields.Many2one(related='quote_id.company_id', store=True, index=True, precompute=True)
@@ -41,7 +40,6 @@ class CustomerQuoteLine(models.Model):
     # Subscription items: who uses them and from when (the acceptance date by default).
     beneficiary_id = fields.Many2one(
         comodel_name='res.partner',
-        string="Beneficiary",
         index='btree_not_null',
         domain="[('id', 'child_of', partner_id)]",
         help="The contact of the customer who uses the subscription; the customer when empty.")
@@ -50,7 +48,6 @@ class CustomerQuoteLine(models.Model):
         help="First day of the subscriptions of this line; the day the quote is accepted when empty.")
     renewed_subscription_id = fields.Many2one(
         comodel_name='customer.subscription',
-        string="Renewed Subscription",
         index='btree_not_null', check_company=True, copy=False, readonly=True,
         help="The subscription this line renews: accepting the quote opens the next one after it.")
     name = fields.Text(
@@ -58,7 +55,7 @@ class CustomerQuoteLine(models.Model):
         compute='_compute_name', store=True, readonly=False, precompute=True, required=True)
 
     # Offer settings: the discount can be typed as a % or as an amount; the other follows.
-    quantity = fields.Float(string="Quantity", digits='Product Unit', default=1.0, required=True)
+    quantity = fields.Float(digits='Product Unit', default=1.0, required=True)
     price_unit = fields.Float(
         string="Current Price",
         digits='Product Price',
@@ -189,13 +186,13 @@ class CustomerQuoteLine(models.Model):
     def _check_offer_settings(self):
         for line in self:
             if line.quantity < 0:
-                message = _("The quantity of “%(item)s” cannot be negative.")
+                message = self.env._("The quantity of “%(item)s” cannot be negative.")
             elif line.price_unit < 0:
-                message = _("The current price of “%(item)s” cannot be negative.")
+                message = self.env._("The current price of “%(item)s” cannot be negative.")
             elif line.discount < 0 or line.discount_amount < 0:
-                message = _("The discount on “%(item)s” cannot be negative.")
+                message = self.env._("The discount on “%(item)s” cannot be negative.")
             elif float_compare(line.discount, 100.0, precision_digits=6) > 0:
-                raise ValidationError(_(
+                raise ValidationError(self.env._(
                     "The discount on “%(item)s” (%(discount)s%%) cannot exceed 100%% of the line amount: "
                     "%(quantity)s × %(price)s = %(amount)s.",
                     discount=formatLang(self.env, line.discount),
@@ -210,7 +207,7 @@ class CustomerQuoteLine(models.Model):
     def _check_beneficiary(self):
         for line in self.filtered('beneficiary_id'):
             if line.beneficiary_id.commercial_partner_id != line.quote_id.partner_id.commercial_partner_id:
-                raise ValidationError(_(
+                raise ValidationError(self.env._(
                     "The beneficiary of “%(item)s” must be a contact of the customer %(customer)s, "
                     "not %(beneficiary)s.",
                     item=line.product_id.display_name,
@@ -256,7 +253,7 @@ class CustomerQuoteLine(models.Model):
         rules of both (whose quote it is, its company, the lock of an accepted quote), which
         Odoo checks on the records written, not on where they are moved."""
         if moved := self.filtered(lambda line: line.quote_id.id != quote_id):
-            raise UserError(_(
+            raise UserError(self.env._(
                 "A quote line cannot be moved to another quote (%(items)s of %(quotes)s): "
                 "delete it and add the item to the other quote.",
                 items=", ".join(moved.mapped('product_id.display_name')),
@@ -276,7 +273,7 @@ class CustomerQuoteLine(models.Model):
         ]
         if batch:
             self._add_batch_precomputed_values(batch)
-        super()._add_precomputed_values(vals_list)
+        return super()._add_precomputed_values(vals_list)
 
     def _add_batch_precomputed_values(self, vals_list):
         """Complete the create values of lines given by quote and item with every precomputed
@@ -420,7 +417,7 @@ class CustomerQuoteLine(models.Model):
         for line in self:
             gross = line.quantity * line.price_unit
             if float_compare(line.discount_amount, max(gross, 0.0), precision_rounding=line.currency_id.rounding) > 0:
-                raise ValidationError(_(
+                raise ValidationError(self.env._(
                     "The discount on “%(item)s” (%(discount)s) cannot exceed the line amount: "
                     "%(quantity)s × %(price)s = %(amount)s.",
                     discount=line.currency_id.format(line.discount_amount),

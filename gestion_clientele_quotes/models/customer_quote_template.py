@@ -1,6 +1,6 @@
 import textwrap
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import html2plaintext
 
@@ -33,7 +33,6 @@ class CustomerQuoteTemplate(models.Model):
         help="Days between the quote date and the offer end date of quotes made from this template. "
              "Leave at 0 to use the company's setting.")
     comment = fields.Html(
-        string="Comment",
         translate=True,
         help="Copied to the quotes made from this template, in the customer's language.")
     line_ids = fields.One2many(
@@ -53,7 +52,7 @@ class CustomerQuoteTemplate(models.Model):
             other = template.line_ids.product_id.filtered(
                 lambda product, company=company: product.company_id and product.company_id != company)
             if other:
-                raise ValidationError(_(
+                raise ValidationError(self.env._(
                     "The items %(items)s belong to another company than the template “%(template)s”.",
                     items=", ".join(other.mapped('display_name')),
                     template=template.name,

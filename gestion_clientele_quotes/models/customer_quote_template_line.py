@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 
@@ -23,7 +23,7 @@ class CustomerQuoteTemplateLine(models.Model):
     name = fields.Text(
         string="Description", translate=True,
         compute='_compute_name', store=True, readonly=False, precompute=True, required=True)
-    quantity = fields.Float(string="Quantity", digits='Product Unit', default=1.0, required=True)
+    quantity = fields.Float(digits='Product Unit', default=1.0, required=True)
     price_unit = fields.Float(
         string="Fixed Price",
         digits='Product Price',
@@ -47,11 +47,11 @@ class CustomerQuoteTemplateLine(models.Model):
     def _check_values(self):
         for line in self:
             if line.quantity < 0 or line.price_unit < 0:
-                raise ValidationError(_(
+                raise ValidationError(self.env._(
                     "The quantity and price of “%(item)s” cannot be negative.",
                     item=line.product_id.display_name))
             if not 0 <= line.discount <= 100:
-                raise ValidationError(_(
+                raise ValidationError(self.env._(
                     "The discount on “%(item)s” must be between 0 and 100%%.",
                     item=line.product_id.display_name))
 
@@ -62,7 +62,7 @@ class CustomerQuoteTemplateLine(models.Model):
     def write(self, vals):
         # As for quote lines: moved to another template, a line would leave its company's rules.
         if 'template_id' in vals and (moved := self.filtered(lambda line: line.template_id.id != vals['template_id'])):
-            raise UserError(_(
+            raise UserError(self.env._(
                 "A template line cannot be moved to another template (%(items)s of %(templates)s): "
                 "delete it and add the item to the other template.",
                 items=", ".join(moved.mapped('product_id.display_name')),

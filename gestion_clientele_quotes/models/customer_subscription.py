@@ -1,7 +1,7 @@
 import logging
 from datetime import timedelta
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Command, Domain
 from odoo.tools import SQL, split_every
@@ -57,7 +57,6 @@ class CustomerSubscription(models.Model):
         help="Who uses the subscription: the quote's customer, or the beneficiary set on the quote line.")
     customer_id = fields.Many2one(
         comodel_name='res.partner',
-        string="Customer",
         compute='_compute_customer_id', store=True, readonly=False, precompute=True,
         required=True, index=True, check_company=True,
         help="Who pays and receives the renewal quotes: the quote's customer.")
@@ -69,11 +68,9 @@ class CustomerSubscription(models.Model):
     # Where it comes from.
     quote_id = fields.Many2one(
         comodel_name='customer.quote',
-        string="Quote",
         index='btree_not_null', check_company=True, ondelete='set null', readonly=True)
     quote_line_id = fields.Many2one(
         comodel_name='customer.quote.line',
-        string="Quote Line",
         index='btree_not_null', check_company=True, ondelete='set null', readonly=True)
     previous_subscription_id = fields.Many2one(
         comodel_name='customer.subscription',
@@ -82,7 +79,6 @@ class CustomerSubscription(models.Model):
         help="The subscription this one renews.")
     renewal_quote_id = fields.Many2one(
         comodel_name='customer.quote',
-        string="Renewal Quote",
         index='btree_not_null', check_company=True, copy=False, readonly=True,
         help="The quote proposing the renewal of this subscription.")
 
@@ -145,7 +141,7 @@ class CustomerSubscription(models.Model):
 
     def action_cancel(self):
         if expired := self.filtered(lambda subscription: subscription.state == 'expired'):
-            raise UserError(_(
+            raise UserError(self.env._(
                 "%(subscriptions)s has already ended: an expired subscription cannot be cancelled.",
                 subscriptions=", ".join(expired.mapped('name')),
             ))
@@ -168,7 +164,7 @@ class CustomerSubscription(models.Model):
         """Whatever the client: the origin of a subscription does not change, and its status only
         moves by cancellation or by its dates (the buttons and the daily action)."""
         if changed := ORIGIN_FIELDS.intersection(vals):
-            raise UserError(_(
+            raise UserError(self.env._(
                 "The quote, customer, company and renewal links of a subscription are set when it is "
                 "opened and cannot be changed (%(fields)s).",
                 fields=", ".join(sorted(self._fields[fname].get_description(self.env)['string'] for fname in changed)),
@@ -180,7 +176,7 @@ class CustomerSubscription(models.Model):
             date_start = fields.Date.to_date(vals.get('date_start')) or subscription.date_start
             date_end = fields.Date.to_date(vals.get('date_end')) or subscription.date_end
             if self._get_state_from_dates(date_start, date_end, today) != vals['state']:
-                raise UserError(_(
+                raise UserError(self.env._(
                     "The status of %(subscription)s follows its dates: change its start or end date instead.",
                     subscription=subscription.name,
                 ))

@@ -1,6 +1,6 @@
 from dateutil.relativedelta import relativedelta
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 QUOTE_ITEM_KINDS = [
@@ -34,7 +34,6 @@ class ProductTemplate(models.Model):
 
     # Subscriptions: how long one lasts, and how it is renewed.
     subscription_duration = fields.Integer(
-        string="Subscription Duration",
         default=1,
         help="How long a subscription to this item lasts, in the unit beside it.")
     subscription_duration_unit = fields.Selection(
@@ -61,7 +60,7 @@ class ProductTemplate(models.Model):
     def _check_subscription_duration(self):
         for template in self:
             if template.quote_item_kind == 'subscription' and template.subscription_duration <= 0:
-                raise ValidationError(_(
+                raise ValidationError(self.env._(
                     "The subscription “%(item)s” needs a duration of at least 1 (day, month or year).",
                     item=template.display_name,
                 ))

@@ -67,7 +67,7 @@ class ResCompany(models.Model):
     @api.model
     def _setup_customer_quote_sequences(self):
         """At install, every existing company gets its numbering."""
-        self.search([])._create_customer_quote_sequence()
+        self.search([])._create_customer_quote_sequence()  # pylint: disable=no-search-all  # every company, once
 
     def _create_customer_quote_sequence(self):
         """Each company numbers its quotes on its own: DEV/<year>/00001."""

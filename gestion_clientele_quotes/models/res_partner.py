@@ -1,6 +1,6 @@
 from collections import defaultdict
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 
 from .customer_quote import DECIDED_STATES, OPEN_STATES
 
@@ -90,7 +90,7 @@ class ResPartner(models.Model):
         self.ensure_one()
         return {
             'type': 'ir.actions.act_window',
-            'name': _("New Quote"),
+            'name': self.env._("New Quote"),
             'res_model': 'customer.quote',
             'views': [(False, 'form')],
             'target': 'current',
@@ -108,17 +108,17 @@ class ResPartner(models.Model):
                 'tag': 'display_notification',
                 'params': {
                     'type': 'warning',
-                    'title': _("No quote template yet"),
-                    'message': _("Transfer copies a quote template to the customer: create one first in %s."),
+                    'title': self.env._("No quote template yet"),
+                    'message': self.env._("Transfer copies a quote template to the customer: create one first in %s."),
                     'links': [{
-                        'label': _("Customer Quotes ▸ Configuration ▸ Quote Templates"),
+                        'label': self.env._("Customer Quotes ▸ Configuration ▸ Quote Templates"),
                         'url': '/odoo/action-gestion_clientele_quotes.customer_quote_template_action',
                     }],
                 },
             }
         return {
             'type': 'ir.actions.act_window',
-            'name': _("Transfer a Quote Template"),
+            'name': self.env._("Transfer a Quote Template"),
             'res_model': 'customer.quote.transfer',
             'views': [(False, 'form')],
             'target': 'new',

@@ -29,7 +29,7 @@ class CustomerQuoteFollowupReport(models.Model):
     }
 
     # Dimensions
-    quote_id = fields.Many2one(comodel_name='customer.quote', string="Quote", readonly=True)
+    quote_id = fields.Many2one(comodel_name='customer.quote', readonly=True)
     name = fields.Char(string="Number", readonly=True)
     date = fields.Date(string="Quote Date", readonly=True)
     partner_id = fields.Many2one(comodel_name='res.partner', string="Customer", readonly=True)
@@ -54,7 +54,7 @@ class CustomerQuoteFollowupReport(models.Model):
     quote_count = fields.Integer(string="Quotes", readonly=True, aggregator='sum')
     amount_untaxed = fields.Monetary(string="Untaxed Amount", readonly=True, aggregator='sum')
     accepted_count = fields.Integer(string="Accepted Quotes", readonly=True, aggregator='sum')
-    accepted_amount = fields.Monetary(string="Accepted Amount", readonly=True, aggregator='sum')
+    accepted_amount = fields.Monetary(readonly=True, aggregator='sum')
     acceptance_rate = fields.Float(
         string="Acceptance Rate (%)", readonly=True, aggregator='avg',
         help="Share of the quotes with an outcome (accepted, refused or expired) that were accepted. "

@@ -434,7 +434,7 @@ class TestSubscriptionRenewal(SubscriptionCommon):
 
         def failing(records):
             if records == broken:
-                raise UserError("Broken item")
+                raise UserError("Broken item")  # pylint: disable=translation-required  # a test's own failure
             return prepare(records)
 
         with patch.object(Subscription, '_prepare_renewal_line_values', failing), \

@@ -15,7 +15,7 @@ class TestPartnerCommercialTab(CustomerQuoteCommon):
     def _add_quote_from_customer(self, partner):
         action = partner.action_add_customer_quote()
         self.assertEqual(action['res_model'], 'customer.quote')
-        return Form(self.env['customer.quote'].with_context(action['context']))
+        return Form(self.env['customer.quote'].with_context(**action['context']))
 
     def test_add_quote_from_commercial_tab(self):
         """Seed steps 3 to 8: Commercial tab → Add → dates → items → OK."""
@@ -158,7 +158,8 @@ class TestPartnerCommercialTab(CustomerQuoteCommon):
         action = server_action.with_user(self.user_own).with_context(
             active_model='customer.quote', active_ids=quotes.ids, active_id=quotes[0].id).run()
         self.assertEqual(action['res_model'], 'customer.quote.followup')
-        wizard = self.env['customer.quote.followup'].with_user(self.user_own).with_context(action['context']).create({})
+        Followup = self.env['customer.quote.followup'].with_user(self.user_own)
+        wizard = Followup.with_context(**action['context']).create({})
         self.assertEqual(wizard.quote_ids, quotes)
         wizard.action_record()
         self.assertEqual(quotes.mapped('followup_count'), [1, 1])

@@ -297,7 +297,6 @@ class TestQuoteReportPdf(HttpCase, QuoteReportCommon):
     def _log_time(self, what, started):
         message = f"Quote PDF render time, {what}: {time.perf_counter() - started:.2f} s"
         _logger.info(message)
-        print(message)
 
     def _assert_issuer(self, page):
         """The company's identity, as the layout's header and the quote's sender lines print it."""

@@ -43,7 +43,7 @@ class TestQuoteTemplate(CustomerQuoteCommon):
         return {**action['context'], 'active_model': 'res.partner', 'active_id': partner.id, 'active_ids': partner.ids}
 
     def _transfer(self, partners, template=None, **values):
-        wizard = self.env['customer.quote.transfer'].with_context(self._list_context(partners)).create(
+        wizard = self.env['customer.quote.transfer'].with_context(**self._list_context(partners)).create(
             {'template_id': (template or self.template).id, **values})
         action = wizard.action_transfer()
         return self.env['customer.quote'].search(action.get('domain') or [('id', '=', action['res_id'])])
@@ -84,12 +84,12 @@ class TestQuoteTemplate(CustomerQuoteCommon):
 
     def test_transfer_action_opens_the_quotes(self):
         """From the customers' list, even for one customer, the new quotes open."""
-        wizard = self.env['customer.quote.transfer'].with_context(self._list_context(self.partner)).create(
+        wizard = self.env['customer.quote.transfer'].with_context(**self._list_context(self.partner)).create(
             {'template_id': self.template.id})
         action = wizard.action_transfer()
         self.assertEqual((action['res_model'], action['views'][0][1]), ('customer.quote', 'form'))
         wizard = self.env['customer.quote.transfer'].with_context(
-            self._list_context(self.partner + self.other_partner)).create({'template_id': self.template.id})
+            **self._list_context(self.partner + self.other_partner)).create({'template_id': self.template.id})
         action = wizard.action_transfer()
         self.assertEqual(action['res_model'], 'customer.quote')
         self.assertEqual(self.env['customer.quote'].search(action['domain']).partner_id, wizard.partner_ids)
@@ -97,7 +97,7 @@ class TestQuoteTemplate(CustomerQuoteCommon):
     def test_transfer_from_customer_form_returns_to_it(self):
         """From a customer's form, a notification links to the new quote and the dialog closes,
         so that the form reloads with the quote in its Commercial tab."""
-        wizard_form = Form(self.env['customer.quote.transfer'].with_context(self._form_context(self.partner)))
+        wizard_form = Form(self.env['customer.quote.transfer'].with_context(**self._form_context(self.partner)))
         self.assertEqual(wizard_form.partner_ids[:], self.partner)
         wizard_form.template_id = self.template
         action = wizard_form.save().action_transfer()
@@ -123,7 +123,7 @@ class TestQuoteTemplate(CustomerQuoteCommon):
     def test_transfer_from_customer_form_to_more_customers_opens_the_quotes(self):
         """Customers added in the dialog opened from one customer's form: the quotes open, as
         from the list."""
-        wizard_form = Form(self.env['customer.quote.transfer'].with_context(self._form_context(self.partner)))
+        wizard_form = Form(self.env['customer.quote.transfer'].with_context(**self._form_context(self.partner)))
         wizard_form.template_id = self.template
         wizard_form.partner_ids.add(self.other_partner)
         action = wizard_form.save().action_transfer()
@@ -154,7 +154,7 @@ class TestQuoteTemplate(CustomerQuoteCommon):
     def test_commercial_tab_transfer_button(self):
         action = self.partner.action_transfer_quote_template()
         self.assertEqual(action['res_model'], 'customer.quote.transfer')
-        wizard_form = Form(self.env['customer.quote.transfer'].with_context(self._form_context(self.partner)))
+        wizard_form = Form(self.env['customer.quote.transfer'].with_context(**self._form_context(self.partner)))
         self.assertEqual(wizard_form.partner_ids[:], self.partner)
         wizard_form.template_id = self.template
         self.assertEqual(wizard_form.save().action_transfer()['tag'], 'display_notification')

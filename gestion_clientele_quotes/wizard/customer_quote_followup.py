@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 
 from ..models.customer_quote import OPEN_STATES
 
@@ -34,6 +34,6 @@ class CustomerQuoteFollowup(models.TransientModel):
 
     def action_record(self):
         self.ensure_one()
-        self.quote_ids._check_state(OPEN_STATES, _("Follow Up"))
+        self.quote_ids._check_state(OPEN_STATES, self.env._("Follow Up"))
         self.quote_ids._record_followup(self.note)
         return {'type': 'ir.actions.act_window_close'}

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Command
 from odoo.tools import formatLang
@@ -54,20 +54,20 @@ class CustomerQuoteInvoice(models.TransientModel):
             self._check_deposit()
             values = [self._prepare_deposit_invoice_values(quote) for quote in quotes]
         invoices = self.env['account.move'].create(values)
-        return invoices._get_records_action(name=_("Invoices"), context={'default_move_type': 'out_invoice'})
+        return invoices._get_records_action(name=self.env._("Invoices"), context={'default_move_type': 'out_invoice'})
 
     def _check_deposit(self):
         if self.amount <= 0:
-            raise UserError(_("Enter the deposit: a percentage or an amount above zero."))
+            raise UserError(self.env._("Enter the deposit: a percentage or an amount above zero."))
         if self.method == 'percentage' and self.amount > 100:
-            raise UserError(_("A deposit cannot be more than 100% of the quote."))
+            raise UserError(self.env._("A deposit cannot be more than 100% of the quote."))
         if self.method == 'fixed' and len(self.quote_ids) > 1:
-            raise UserError(_("A deposit of a fixed amount is for one quote at a time; "
+            raise UserError(self.env._("A deposit of a fixed amount is for one quote at a time; "
                               "for several quotes, give a percentage."))
         for quote in self.quote_ids:
             deposit = self._get_deposit_amount(quote)
             if quote.currency_id.compare_amounts(deposit, quote.amount_to_invoice) > 0:
-                raise UserError(_(
+                raise UserError(self.env._(
                     "The deposit on %(quote)s (%(deposit)s) is more than what is left to invoice (%(left)s).",
                     quote=quote.name,
                     deposit=formatLang(self.env, deposit, currency_obj=quote.currency_id),
@@ -123,7 +123,7 @@ class CustomerQuoteInvoice(models.TransientModel):
         product = company.quote_deposit_product_id
         if not product:
             product = self.env['product.product'].sudo().with_company(company).create({
-                'name': _("Deposit"),
+                'name': self.env._("Deposit"),
                 'type': 'service',
                 'sale_ok': False,
                 'purchase_ok': False,

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 
@@ -38,15 +38,15 @@ class CustomerQuoteTransfer(models.TransientModel):
         """Add a quote built from the template to each customer's quotes, then show them."""
         self.ensure_one()
         if not self.template_id:
-            raise UserError(_("Choose the quote template to transfer."))
+            raise UserError(self.env._("Choose the quote template to transfer."))
         if not self.partner_ids:
-            raise UserError(_("Choose at least one customer to transfer the quote template to."))
+            raise UserError(self.env._("Choose at least one customer to transfer the quote template to."))
         template_company = self.template_id.company_id
         if template_company and (
             other := self.partner_ids.filtered(
                 lambda partner: partner.company_id and partner.company_id != template_company)
         ):
-            raise UserError(_(
+            raise UserError(self.env._(
                 "The template “%(template)s” belongs to %(company)s; %(customers)s belong to another company.",
                 template=self.template_id.name,
                 company=template_company.name,
@@ -58,7 +58,7 @@ class CustomerQuoteTransfer(models.TransientModel):
         ])
         if self._launched_from_customer_form():
             return self._notify_quote_created(quotes)
-        return quotes._get_records_action(name=_("Quotes from %(template)s", template=self.template_id.name))
+        return quotes._get_records_action(name=self.env._("Quotes from %(template)s", template=self.template_id.name))
 
     # ------------------------------------------------------------
     # TOOLING
@@ -85,9 +85,9 @@ class CustomerQuoteTransfer(models.TransientModel):
             'tag': 'display_notification',
             'params': {
                 'type': 'success',
-                'title': _("Quote created"),
+                'title': self.env._("Quote created"),
                 # The web client puts the link to the quote in place of %s.
-                'message': _(
+                'message': self.env._(
                     "Quote %(quote)s created for %(customer)s", quote="%s", customer=quote.partner_id.display_name),
                 'links': [{
                     'label': quote.name,
