@@ -3,16 +3,6 @@
     'version': '19.0.1.0.0',
     'category': 'Sales/Customer Quotes',
     'summary': "Quotes for access, articles and subscriptions, from the customer's Commercial tab",
-    'description': """
-Customer quotes ("devis") managed from the customer record
-==========================================================
-
-* A Commercial tab on the customer with the customer's quotes and an Add action.
-* Offer end date and follow-up date filled from the company settings.
-* Items (articles, access, subscriptions) with display order, quantity,
-  current price, discount amount and discount percentage.
-* Taxes and totals computed by Odoo's accounting engine.
-""",
     'author': "Gestion clientèle",
     'license': 'LGPL-3',
     'depends': ['account', 'portal'],
