@@ -514,8 +514,7 @@ class CustomerQuote(models.Model):
         self.ensure_one()
         self._check_state(OPEN_STATES, self.env._("Update Prices"))
         lines = self.line_ids.with_context(force_price_recomputation=True)
-        lines._compute_price_unit()
-        lines._compute_discount()
+        lines._compute_pricing()
         if self.pricelist_id:
             body = self.env._(
                 "Prices updated from the price list %(pricelist)s.", pricelist=self.pricelist_id._get_html_link())

@@ -59,14 +59,14 @@ class CustomerQuoteLine(models.Model):
     price_unit = fields.Float(
         string="Current Price",
         digits='Product Price',
-        compute='_compute_price_unit', store=True, readonly=False, precompute=True, required=True,
+        compute='_compute_pricing', store=True, readonly=False, precompute=True, required=True,
         help="Unit price excluding discount: the customer's price list price for the quantity and the "
              "quote's date, else the item's sales price. A price typed by hand is kept.")
     # The price the price list gave: a current price that differs from it was typed by hand.
     technical_price_unit = fields.Float(copy=False)
     discount = fields.Float(
         string="Discount %",
-        compute='_compute_discount', store=True, readonly=False, precompute=True,
+        compute='_compute_pricing', store=True, readonly=False, precompute=True,
         help="Kept unrounded so that a discount typed as an amount gives back that amount to the cent. "
              "A price list rule giving a % off the sales price shows here.")
     discount_amount = fields.Monetary(
@@ -109,25 +109,24 @@ class CustomerQuoteLine(models.Model):
             line.item_kind_filter = line.product_id.quote_item_kind
 
     @api.depends('product_id', 'quantity', 'quote_id.date')
-    def _compute_price_unit(self):
+    def _compute_pricing(self):
+        """Current price and discount % from the price list (else the item's sales price), one
+        computation per (price list, item, quantity, date, currency), except on lines whose price
+        was typed by hand; Update Prices re-prices those too."""
         force = self.env.context.get('force_price_recomputation')
         pricing = {}
         for line in self:
             if not force and line._has_manual_price():
+                line.discount = line.discount or 0.0
                 continue
-            price_unit, _discount = line._get_pricing(pricing)
+            quote = line.quote_id
+            key = (quote.pricelist_id, line.product_id, line.quantity, quote.date, quote.currency_id, quote.company_id)
+            if key not in pricing:
+                pricing[key] = line._get_item_pricing(line.product_id, quote, line.quantity)
+            price_unit, discount = pricing[key]
             line.price_unit = price_unit
             line.technical_price_unit = line.price_unit  # as rounded to the price's digits
-
-    @api.depends('product_id', 'quantity', 'quote_id.date')
-    def _compute_discount(self):
-        force = self.env.context.get('force_price_recomputation')
-        pricing = {}
-        for line in self:
-            discount = None
-            if force or not line._has_manual_price():
-                _price_unit, discount = line._get_pricing(pricing)
-            # Without a price list (or with a price typed by hand), the discount is the user's.
+            # Without a price list, the discount is the user's.
             line.discount = line.discount or 0.0 if discount is None else discount
 
     def _has_manual_price(self):
@@ -135,16 +134,6 @@ class CustomerQuoteLine(models.Model):
         self.ensure_one()
         digits = self._fields['price_unit'].get_digits(self.env)[1]
         return bool(float_compare(self.technical_price_unit, self.price_unit, precision_digits=digits))
-
-    def _get_pricing(self, cache):
-        """(current price, discount % or None) of the line's item, quantity and quote, one
-        price-list computation per (price list, item, quantity, date, currency) in `cache`."""
-        self.ensure_one()
-        quote = self.quote_id
-        key = (quote.pricelist_id, self.product_id, self.quantity, quote.date, quote.currency_id, quote.company_id)
-        if key not in cache:
-            cache[key] = self._get_item_pricing(self.product_id, quote, self.quantity)
-        return cache[key]
 
     @api.depends('quantity', 'price_unit', 'discount')
     def _compute_discount_amount(self):
@@ -518,11 +507,6 @@ class CustomerQuoteLine(models.Model):
                     # 20 %, not the 19.999999999999993 % of the float division.
                     pricing[product] = base_price, round((base_price - price) / base_price * 100.0, 6)
         return pricing
-
-    @api.model
-    def _get_item_price(self, product, quote, quantity=1.0):
-        """The item's current price on `quote` for `quantity`, before any discount."""
-        return self._get_item_pricing(product, quote, quantity)[0]
 
     @api.model
     def _get_item_taxes(self, product, company, fiscal_position):

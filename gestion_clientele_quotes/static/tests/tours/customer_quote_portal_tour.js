@@ -127,6 +127,20 @@ function answeredSteps(quote) {
     ];
 }
 
+/** The page reloaded after the answer: `trigger` shows `what`, and the URL says `message=<message>`. */
+function reloadedWithMessageStep(what, trigger, message) {
+    return {
+        content: `the page reloads with ${what}`,
+        trigger,
+        run() {
+            const params = new URLSearchParams(window.location.search);
+            if (params.get("message") !== message) {
+                throw new Error(`Expected the page with message=${message}, not ${window.location.href}`);
+            }
+        },
+    };
+}
+
 registry.category("web_tour.tours").add("customer_quote_portal_accept_tour", {
     steps: () => {
         const data = tourData();
@@ -176,16 +190,7 @@ registry.category("web_tour.tours").add("customer_quote_portal_accept_tour", {
                 run: "click",
                 expectUnloadPage: true,
             },
-            {
-                content: "the page reloads with the thank-you message",
-                trigger: `${CONTENT} .alert-success:contains(${quote})`,
-                run() {
-                    const params = new URLSearchParams(window.location.search);
-                    if (params.get("message") !== "accepted") {
-                        throw new Error(`Expected the page with message=accepted, not ${window.location.href}`);
-                    }
-                },
-            },
+            reloadedWithMessageStep("the thank-you message", `${CONTENT} .alert-success:contains(${quote})`, "accepted"),
             ...answeredSteps(quote),
             {
                 content: `the quote shows the signature, and who signed: ${customer}`,
@@ -222,16 +227,7 @@ registry.category("web_tour.tours").add("customer_quote_portal_refuse_tour", {
                 run: "click",
                 expectUnloadPage: true,
             },
-            {
-                content: "the page reloads with the refusal recorded",
-                trigger: `${CONTENT} .alert-info:contains(${quote})`,
-                run() {
-                    const params = new URLSearchParams(window.location.search);
-                    if (params.get("message") !== "refused") {
-                        throw new Error(`Expected the page with message=refused, not ${window.location.href}`);
-                    }
-                },
-            },
+            reloadedWithMessageStep("the refusal recorded", `${CONTENT} .alert-info:contains(${quote})`, "refused"),
             ...answeredSteps(quote),
             {
                 content: "no signature on a refused quote",
