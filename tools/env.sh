@@ -189,7 +189,7 @@ gcq_apt_install() {
 }
 
 # --- 4. Python virtualenv ------------------------------------------------------
-gcq_requirements() {
+gcq_odoo_requirements() {
     # Odoo's requirements, minus what cannot be built here. python-ldap is only
     # used by the auth_ldap module; it needs the LDAP/SASL headers and a compiler.
     if [[ -e /usr/include/ldap.h && -e /usr/include/sasl/sasl.h ]] && command -v gcc >/dev/null 2>&1; then
@@ -197,6 +197,10 @@ gcq_requirements() {
     else
         grep -v -i '^python-ldap' "$ODOO_PATH/requirements.txt"
     fi
+}
+
+gcq_requirements() {
+    gcq_odoo_requirements
     printf '%s\n' "${GCQ_EXTRA_REQUIREMENTS[@]}"
 }
 
