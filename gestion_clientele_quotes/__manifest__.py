@@ -1,6 +1,6 @@
 {
     'name': "Customer Quotes",
-    'version': '19.0.1.0.0',
+    'version': '19.0.1.1.0',
     'category': 'Sales/Customer Quotes',
     'summary': "Quotes for access, articles and subscriptions, from the customer's Commercial tab",
     'author': "Gestion clientèle",

@@ -119,21 +119,44 @@ class CustomerQuoteLine(models.Model):
             if not force and line._has_manual_price():
                 line.discount = line.discount or 0.0
                 continue
-            quote = line.quote_id
-            key = (quote.pricelist_id, line.product_id, line.quantity, quote.date, quote.currency_id, quote.company_id)
+            key = line._get_pricing_key()
             if key not in pricing:
-                pricing[key] = line._get_item_pricing(line.product_id, quote, line.quantity)
+                pricing[key] = line._get_item_pricing(line.product_id, line.quote_id, line.quantity)
             price_unit, discount = pricing[key]
             line.price_unit = price_unit
             line.technical_price_unit = line.price_unit  # as rounded to the price's digits
             # Without a price list, the discount is the user's.
             line.discount = line.discount or 0.0 if discount is None else discount
 
+    def _get_pricing_key(self):
+        """What the price list's answer for this line depends on."""
+        quote = self.quote_id
+        return quote.pricelist_id, self.product_id, self.quantity, quote.date, quote.currency_id, quote.company_id
+
     def _has_manual_price(self):
         """Whether the current price was typed by hand rather than given by the price list."""
         self.ensure_one()
         digits = self._fields['price_unit'].get_digits(self.env)[1]
         return bool(float_compare(self.technical_price_unit, self.price_unit, precision_digits=digits))
+
+    def _recognize_price_list_prices(self):
+        """Give these lines the technical price they lack where their current price is the one
+        the price list (else the item's sales price) gives them today, so that a change of
+        quantity or date re-prices them; any other price stays as typed by hand. For lines made
+        before the technical price existed (see migrations/19.0.1.1.0). Returns the lines set."""
+        digits = self._fields['price_unit'].get_digits(self.env)[1]
+        prices = {}
+        recognized_ids = []
+        for line in self:
+            key = line._get_pricing_key()
+            if key not in prices:
+                prices[key] = line._get_item_pricing(line.product_id, line.quote_id, line.quantity)[0]
+            if not float_compare(prices[key], line.price_unit, precision_digits=digits):
+                recognized_ids.append(line.id)
+        recognized = self.browse(recognized_ids)
+        for price_unit, lines in recognized.grouped('price_unit').items():
+            lines.technical_price_unit = price_unit
+        return recognized
 
     @api.depends('quantity', 'price_unit', 'discount')
     def _compute_discount_amount(self):
