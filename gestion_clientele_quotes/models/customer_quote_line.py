@@ -285,7 +285,14 @@ class CustomerQuoteLine(models.Model):
         ]
         if batch:
             self._add_batch_precomputed_values(batch)
-        return super()._add_precomputed_values(vals_list)
+        result = super()._add_precomputed_values(vals_list)
+        # A current price computed here is the price list's: it becomes the technical price (the
+        # compute method also sets it, but on a draft record the ORM only keeps computed fields).
+        price_field = self._fields['price_unit']
+        for vals in vals_list:
+            if price_field in vals.get('__precomputed__', ()) and 'technical_price_unit' not in vals:
+                vals['technical_price_unit'] = vals['price_unit']
+        return result
 
     def _add_batch_precomputed_values(self, vals_list):
         """Complete the create values of lines given by quote and item with every precomputed
@@ -318,8 +325,6 @@ class CustomerQuoteLine(models.Model):
             # Numbers as a draft line holds them (rounded to their digits), so that the amounts match.
             for fname in ('quantity', 'price_unit', 'discount'):
                 vals[fname] = self._fields[fname].convert_to_cache(vals.get(fname), self)
-            if 'price_unit' in precomputed:
-                vals['technical_price_unit'] = vals['price_unit']
             key = (product, company, quote.fiscal_position_id)
             if key not in taxes:
                 taxes[key] = self._get_item_taxes(*key)

@@ -133,6 +133,17 @@ class TestQuotePricelist(PricelistCommon):
         entries.quantity = 20
         self.assertEqual(entries.price_unit, 4.2, "a price typed by hand is kept")
 
+    def test_lines_given_a_discount_amount_or_taxes_reprice_too(self):
+        # Such lines are priced by the ORM's own precomputation rather than in a batch.
+        with_amount, with_taxes = self._create_quote([
+            (self.product_entry, 5, {'discount_amount': 1.0}),
+            (self.product_entry, 5, {'tax_ids': [Command.set(self.vat_0.ids)]}),
+        ], partner_id=self.council.id).line_ids
+        for line in (with_amount, with_taxes):
+            self.assertEqual(line.technical_price_unit, 5.5, "the price list's price, not one typed by hand")
+            line.quantity = 10
+            self.assertEqual(line.price_unit, 4.5, "the quantity break")
+
     def test_update_prices_reprices_and_logs(self):
         entries = self._line(self.council, self.product_entry, 10)
         quote = entries.quote_id

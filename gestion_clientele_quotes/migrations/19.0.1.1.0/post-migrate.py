@@ -1,10 +1,12 @@
-"""19.0.1.1.0: lines made before price lists get the technical price that tells an automatic
-price from one typed by hand.
+"""19.0.1.1.0: lines without a technical price get the one that tells an automatic price from
+one typed by hand.
 
-The column technical_price_unit came with price lists and was added empty to existing lines, so
-their prices all read as typed by hand: changing a quantity or the quote's date no longer
-re-priced them. Lines of quotes that can still change (all but accepted ones) whose current
-price is the one their price list gives get it as technical price; other prices stay manual.
+The column technical_price_unit came with price lists and was added empty to existing lines;
+lines created by the server with a discount amount or taxes given (the demo's among them) also
+got none until 19.0.1.1.0. Their prices all read as typed by hand: changing a quantity or the
+quote's date no longer re-priced them. Lines of quotes that can still change (all but accepted
+ones) whose current price is the one their price list gives get it as technical price; other
+prices stay manual.
 
 How migrations of this add-on are written (Odoo runs them on `-u`, for a database whose
 installed version is older than the folder's name):
