@@ -3,6 +3,7 @@ from . import (
     test_demo_data,
     test_followup_statistics,
     test_migrations,
+    test_module_page,
     test_partner_commercial_tab,
     test_quote_access_matrix,
     test_quote_amounts,

@@ -5,7 +5,7 @@ The test database has no demo data: each class loads the add-on's demo (as
 tests/test_demo_data.py does) and its French terms. The clock is not frozen:
 the web client reads the real one, and the demo's dates are counted back from
 today. `GCQ_SCREENSHOTS=1 tools/test gestion_clientele_quotes/tests/test_ui_demo.py`
-writes the pictures to docs/screenshots/; without it they are taken and
+writes the pictures to static/description/screenshots/; without it they are taken and
 checked, not written.
 """
 import base64
@@ -28,7 +28,7 @@ from .test_ui import browser_timezone_patcher
 
 # A tour step logs this prefix followed by a name to ask for a screenshot (tour_helpers.js, screenshotSteps).
 SCREENSHOT_SIGNAL = 'gcq-screenshot:'
-SCREENSHOT_DIR = pathlib.Path(__file__).resolve().parents[2] / 'docs' / 'screenshots'
+SCREENSHOT_DIR = pathlib.Path(__file__).resolve().parents[1] / 'static' / 'description' / 'screenshots'
 PNG_SIGNATURE = b'\x89PNG\r\n\x1a\n'
 REPORT = 'gestion_clientele_quotes.action_report_customer_quote'
 PARIS = 'Europe/Paris'
@@ -52,7 +52,7 @@ def screenshot_hook(taken):
     The capture is answered asynchronously (we are on the browser's event
     thread): once it is in, the page gets body[data-gcq-screenshot=name],
     which the tour waits for. `taken` maps each name to its PNG bytes, or to
-    the error that prevented it. The PNGs go to docs/screenshots/ only when
+    the error that prevented it. The PNGs go to static/description/screenshots/ only when
     GCQ_SCREENSHOTS=1, so that test runs do not write into the repository.
     """
     handle_console = ChromeBrowser._handle_console
