@@ -1,3 +1,4 @@
+import ast
 import re
 
 from odoo.tests import HttpCase, tagged
@@ -32,3 +33,15 @@ class TestModulePage(HttpCase):
             self.assertTrue(path.startswith('./static/description/screenshots/'), path)
             with file_open(f'{MODULE}/{path[2:]}', 'rb') as image:
                 self.assertTrue(image.read(8).startswith(PNG_SIGNATURE), path)
+
+    def test_generated_pages_follow_the_manifest(self):
+        # README.rst and index.html are generated (tools/readme/generate): a version bump or a new
+        # summary without regenerating them leaves them stale.
+        with file_open(f'{MODULE}/__manifest__.py') as manifest_file:
+            manifest = ast.literal_eval(manifest_file.read())
+        expected = f"Version {manifest['version']}, license {manifest['license']}, for Odoo 19.0."
+        for path in ('README.rst', 'static/description/index.html'):
+            with file_open(f'{MODULE}/{path}') as page:
+                text = page.read()
+            self.assertIn(expected, text, f"{path}: run tools/readme/generate")
+            self.assertIn(manifest['summary'], text.replace('\u2019', "'"), path)  # docutils' typographic quotes
