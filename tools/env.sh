@@ -55,6 +55,17 @@ GCQ_EXTRA_REQUIREMENTS=(
 gcq_log() { printf '[gcq] %s\n' "$*" >&2; }
 gcq_die() { printf '[gcq] ERROR: %s\n' "$*" >&2; exit 1; }
 
+# gcq_run_logged LOG LABEL COMMAND...: say LABEL, run COMMAND with its output appended to LOG;
+# when it fails, show the end of LOG and stop.
+gcq_run_logged() {
+    local log="$1" label="$2"; shift 2
+    gcq_log "$label"
+    if ! "$@" >>"$log" 2>&1; then
+        tail -n 40 "$log" >&2
+        gcq_die "failed: $label"
+    fi
+}
+
 # --- 1. Odoo tree -----------------------------------------------------------
 # Where the tools get Odoo when $ODOO_PATH holds none: a shallow clone of one
 # branch. A company mirror or a local copy can stand in for Odoo's repository.

@@ -114,24 +114,26 @@ class CustomerQuoteLine(models.Model):
         computation per (price list, item, quantity, date, currency), except on lines whose price
         was typed by hand; Update Prices re-prices those too."""
         force = self.env.context.get('force_price_recomputation')
-        pricing = {}
-        for line in self:
-            if not force and line._has_manual_price():
-                line.discount = line.discount or 0.0
-                continue
-            key = line._get_pricing_key()
-            if key not in pricing:
-                pricing[key] = line._get_item_pricing(line.product_id, line.quote_id, line.quantity)
-            price_unit, discount = pricing[key]
+        manual = self.browse() if force else self.filtered(lambda line: line._has_manual_price())
+        for line in manual:
+            line.discount = line.discount or 0.0
+        for line, (price_unit, discount) in (self - manual)._get_lines_pricing().items():
             line.price_unit = price_unit
             line.technical_price_unit = line.price_unit  # as rounded to the price's digits
             # Without a price list, the discount is the user's.
             line.discount = line.discount or 0.0 if discount is None else discount
 
-    def _get_pricing_key(self):
-        """What the price list's answer for this line depends on."""
-        quote = self.quote_id
-        return quote.pricelist_id, self.product_id, self.quantity, quote.date, quote.currency_id, quote.company_id
+    def _get_lines_pricing(self):
+        """{line: (current price, discount % or None)} as the price list gives them today, asked
+        once per (price list, item, quantity, date, currency, company)."""
+        pricing, by_key = {}, {}
+        for line in self:
+            quote = line.quote_id
+            key = (quote.pricelist_id, line.product_id, line.quantity, quote.date, quote.currency_id, quote.company_id)
+            if key not in by_key:
+                by_key[key] = line._get_item_pricing(line.product_id, quote, line.quantity)
+            pricing[line] = by_key[key]
+        return pricing
 
     def _has_manual_price(self):
         """Whether the current price was typed by hand rather than given by the price list."""
@@ -143,20 +145,14 @@ class CustomerQuoteLine(models.Model):
         """Give these lines the technical price they lack where their current price is the one
         the price list (else the item's sales price) gives them today, so that a change of
         quantity or date re-prices them; any other price stays as typed by hand. For lines made
-        before the technical price existed (see migrations/19.0.1.1.0). Returns the lines set."""
+        before the technical price existed (see migrations/19.0.1.1.0)."""
         digits = self._fields['price_unit'].get_digits(self.env)[1]
-        prices = {}
-        recognized_ids = []
-        for line in self:
-            key = line._get_pricing_key()
-            if key not in prices:
-                prices[key] = line._get_item_pricing(line.product_id, line.quote_id, line.quantity)[0]
-            if not float_compare(prices[key], line.price_unit, precision_digits=digits):
-                recognized_ids.append(line.id)
-        recognized = self.browse(recognized_ids)
+        recognized = self.browse([
+            line.id for line, (price_unit, _discount) in self._get_lines_pricing().items()
+            if not float_compare(price_unit, line.price_unit, precision_digits=digits)
+        ])
         for price_unit, lines in recognized.grouped('price_unit').items():
             lines.technical_price_unit = price_unit
-        return recognized
 
     @api.depends('quantity', 'price_unit', 'discount')
     def _compute_discount_amount(self):

@@ -109,8 +109,6 @@ def plain(value):
         return round(value, 6)
     if isinstance(value, (list, tuple)):
         return [plain(item) for item in value]
-    if isinstance(value, (bytes, bytearray)):
-        return value.decode()
     return value if value is None or isinstance(value, (int, str, bool)) else str(value)
 
 
